@@ -1,0 +1,148 @@
+import { Metadata } from '@grpc/grpc-js';
+import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import type { Resource } from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  type SpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import type { ResolvedConfig } from '../config';
+import { ENV, INSTRUMENTATION_SCOPE } from '../constants';
+import { envNumber } from '../env';
+import { hasGlobal, type OtelGlobal } from '../globals';
+import { infoOnce } from '../internal-log';
+import { LLMETER_VERSION } from '../resource';
+import type { LLMeterOptions } from '../types';
+
+export interface TracePipeline {
+  tracer: Tracer;
+  /** Set when llmeter created (and so owns) the provider. */
+  provider: TracerProvider | undefined;
+  /** Who provides the tracer, for docs and debugging. */
+  source: 'option' | 'application-global' | 'llmeter';
+  /** Removes the globals llmeter registered (and only those), at shutdown. */
+  unregister(): void;
+}
+
+/**
+ * The tracer llmeter records with. An explicit provider wins; otherwise an
+ * application's already registered global provider is used as is (never
+ * replaced, so its processors and sampling keep all their data); otherwise
+ * llmeter builds its own, bounded, and registers it when nothing else is.
+ */
+export function setUpTraces(
+  options: LLMeterOptions,
+  config: ResolvedConfig,
+  resource: Resource,
+): TracePipeline {
+  const registered = new Set<OtelGlobal>();
+  const unregister = () => unregisterGlobals(registered);
+  if (options.registerGlobal !== false) ensureContextManager(registered);
+  if (options.tracerProvider) {
+    return {
+      tracer: options.tracerProvider.getTracer(INSTRUMENTATION_SCOPE, LLMETER_VERSION),
+      provider: undefined,
+      source: 'option',
+      unregister,
+    };
+  }
+  if (hasGlobal('trace')) {
+    infoOnce('traces:global', "using the application's registered tracer provider");
+    return {
+      tracer: trace.getTracer(INSTRUMENTATION_SCOPE, LLMETER_VERSION),
+      provider: undefined,
+      source: 'application-global',
+      unregister,
+    };
+  }
+  const processors: SpanProcessor[] = [];
+  if (config.tracesExporter.includes('otlp')) {
+    processors.push(
+      new BatchSpanProcessor({ exporter: otlpExporter(config), ...batchOptions(options) }),
+    );
+  }
+  if (config.tracesExporter.includes('console')) {
+    processors.push(new BatchSpanProcessor({ exporter: new ConsoleSpanExporter() }));
+  }
+  processors.push(...(options.spanProcessors ?? []));
+  const provider = new TracerProvider({
+    resource,
+    sampler: config.sampler,
+    spanProcessors: processors,
+  });
+  if (options.registerGlobal !== false) registerGlobals(provider, registered);
+  return {
+    tracer: provider.getTracer(INSTRUMENTATION_SCOPE, LLMETER_VERSION),
+    provider,
+    source: 'llmeter',
+    unregister,
+  };
+}
+
+function otlpExporter(config: ResolvedConfig): OTLPTraceExporter {
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(config.otlpTracesHeaders)) metadata.set(key, value);
+  return new OTLPTraceExporter({
+    url: config.otlpTracesEndpoint,
+    metadata,
+    timeoutMillis: config.otlpTracesTimeoutMs,
+  });
+}
+
+function batchOptions(options: LLMeterOptions) {
+  const env = process.env;
+  const o = options.batchSpanProcessor ?? {};
+  const positive = (n: number) => n > 0;
+  return {
+    maxQueueSize: o.maxQueueSize ?? envNumber(env, ENV.OTEL_BSP_MAX_QUEUE_SIZE, positive) ?? 2048,
+    maxExportBatchSize:
+      o.maxExportBatchSize ?? envNumber(env, ENV.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, positive) ?? 512,
+    scheduledDelayMillis:
+      o.scheduledDelayMillis ?? envNumber(env, ENV.OTEL_BSP_SCHEDULE_DELAY, positive) ?? 5000,
+    exportTimeoutMillis:
+      o.exportTimeoutMillis ?? envNumber(env, ENV.OTEL_BSP_EXPORT_TIMEOUT, positive) ?? 30000,
+  };
+}
+
+/** Registers only what nobody registered before us, and remembers what it did. */
+function registerGlobals(provider: TracerProvider, registered: Set<OtelGlobal>): void {
+  if (!hasGlobal('propagation')) {
+    propagation.setGlobalPropagator(
+      new CompositePropagator({
+        propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+      }),
+    );
+    registered.add('propagation');
+  }
+  if (!hasGlobal('trace')) {
+    trace.setGlobalTracerProvider(provider);
+    registered.add('trace');
+  }
+}
+
+/**
+ * Context propagation is what nests operations (agent → model call → tool);
+ * without a context manager nothing nests. Registered even when llmeter uses
+ * the application's tracer provider, if the application did not register one.
+ */
+function ensureContextManager(registered: Set<OtelGlobal>): void {
+  if (!hasGlobal('context')) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    registered.add('context');
+  }
+}
+
+function unregisterGlobals(registered: Set<OtelGlobal>): void {
+  if (registered.has('trace')) trace.disable();
+  if (registered.has('propagation')) propagation.disable();
+  if (registered.has('context')) context.disable();
+  registered.clear();
+}

@@ -1,0 +1,198 @@
+import type { Server } from 'node:http';
+import type { Tracer } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
+import pino, { type Logger } from 'pino';
+import { collectDefaultMetrics, Pushgateway, Registry } from 'prom-client';
+import { type ResolvedConfig, resolveConfig } from './config';
+import { ContentPolicy } from './content';
+import { PriceBook } from './cost/price-book';
+import { setUpMetrics } from './export/metrics';
+import { setUpTraces } from './export/traces';
+import { internalLogger, reportInternalError, setInternalLogLevel, warnOnce } from './internal-log';
+import { bounded, installSignalHandlers } from './lifecycle';
+import { createLogger } from './logger';
+import { instrumentsFor } from './metrics/definitions';
+import { MetricSet } from './metrics/metric-set';
+import { OtelSink } from './metrics/otel-sink';
+import { PromSink } from './metrics/prom-sink';
+import { OperationLog } from './operation-log';
+import { renderMetrics } from './prometheus/exposition';
+import { registerGpuInfo } from './prometheus/gpu-info';
+import {
+  createMetricsHandler,
+  type MetricsHandlerOptions,
+  type MetricsRequestHandler,
+} from './prometheus/handler';
+import { startMetricsServer } from './prometheus/server';
+import { NOOP_RECORDER, Recorder } from './recorder/recorder';
+import { buildResource, visibleGpuUuids } from './resource';
+import type { LLMeterOptions } from './types';
+
+/** What init() returns. */
+export interface LLMeter {
+  /** False when disabled (OTEL_SDK_DISABLED=true): everything below is then a cheap no-op. */
+  readonly enabled: boolean;
+  readonly config: Readonly<ResolvedConfig>;
+  /** Describe LLM, tool, agent and workflow operations; record guardrails, evaluations, outcomes. */
+  readonly recorder: Recorder;
+  /** pino with trace_id/span_id on every line written inside a span. */
+  readonly logger: Logger;
+  readonly tracer: Tracer;
+  /** llmeter's prom-client registry (cumulative series for /metrics). */
+  readonly promRegistry: Registry;
+  /** The standalone /metrics listener, when LLMETER_METRICS_PORT / metricsPort is set. */
+  readonly metricsServer: Server | undefined;
+  /** A `(req, res)` handler serving /metrics for any Node HTTP server. */
+  metricsHandler(options?: MetricsHandlerOptions): MetricsRequestHandler;
+  /** Exports what is buffered now, within shutdownTimeoutMs. */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops everything, within shutdownTimeoutMs. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The running instance lives on globalThis, not in module scope: the ESM and
+ * CommonJS builds (and the separately bundled register entry) may all be loaded
+ * in one process, and must all see the same instance.
+ */
+const INSTANCE_KEY = Symbol.for('llmeter.instance');
+const state = globalThis as typeof globalThis & { [INSTANCE_KEY]?: LLMeter };
+
+/**
+ * Starts llmeter: the one line. A second call returns the running instance
+ * (with a warning); after shutdown() a new call starts afresh. Never throws:
+ * on an internal failure it logs once and returns a disabled instance.
+ */
+export function init(options: LLMeterOptions = {}): LLMeter {
+  const running = state[INSTANCE_KEY];
+  if (running) {
+    warnOnce('init:twice', 'init() called again: returning the running llmeter instance');
+    return running;
+  }
+  let config: ResolvedConfig;
+  try {
+    config = resolveConfig(options ?? {});
+    setInternalLogLevel(config.internalLogLevel);
+    state[INSTANCE_KEY] = config.disabled ? disabledInstance(config) : start(options ?? {}, config);
+  } catch (error) {
+    reportInternalError('init', error);
+    state[INSTANCE_KEY] = disabledInstance(resolveConfig({ disabled: true }));
+  }
+  return state[INSTANCE_KEY];
+}
+
+/** The running instance, if any. */
+export function getLLMeter(): LLMeter | undefined {
+  return state[INSTANCE_KEY];
+}
+
+/** The running recorder, or a no-op one before init() and when disabled. Adapters call this per operation. */
+export function getRecorder(): Recorder {
+  return state[INSTANCE_KEY]?.recorder ?? NOOP_RECORDER;
+}
+
+function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
+  const resource = buildResource(options);
+  const traces = setUpTraces(options, config, resource);
+  const otelMetrics = setUpMetrics(options, config, resource);
+
+  const promRegistry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
+  const appRegistries = options.promRegistry ? [options.promRegistry] : [];
+  const definitions = instrumentsFor(config.semconv);
+  const metrics = new MetricSet(
+    otelMetrics.meter ? new OtelSink(otelMetrics.meter, definitions) : undefined,
+    new PromSink(promRegistry, appRegistries, definitions),
+  );
+  registerGpuInfo(visibleGpuUuids(), promRegistry, appRegistries, otelMetrics.meter);
+  if (options.processMetrics) collectDefaultMetrics({ register: promRegistry });
+
+  const logger = options.logger || createLogger({ level: options.logLevel ?? 'info' });
+  const content = new ContentPolicy(config.captureContent, options.redact, config.maxContentLength);
+  const recorder = new Recorder({
+    tracer: traces.tracer,
+    metrics,
+    prices: new PriceBook(options.prices, config.pricesFile),
+    content,
+    log: options.logger === false ? undefined : new OperationLog(logger, content),
+    semconv: config.semconv,
+  });
+
+  const handler = (o: MetricsHandlerOptions = {}) =>
+    createMetricsHandler(() => [promRegistry], { token: o.token ?? config.metricsToken });
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : startMetricsServer(handler(), config.metricsPort, config.metricsHost);
+
+  const flushAll = () =>
+    Promise.allSettled([traces.provider?.forceFlush(), otelMetrics.provider?.forceFlush()]);
+
+  let shutdownPromise: Promise<void> | undefined;
+  let uninstallSignals: (() => void) | undefined;
+  const instance: LLMeter = {
+    enabled: true,
+    config,
+    recorder,
+    logger,
+    tracer: traces.tracer,
+    promRegistry,
+    metricsServer,
+    metricsHandler: handler,
+    forceFlush: () => bounded(flushAll(), config.shutdownTimeoutMs, 'forceFlush'),
+    shutdown() {
+      shutdownPromise ??= (async () => {
+        uninstallSignals?.();
+        if (state[INSTANCE_KEY] === instance) state[INSTANCE_KEY] = undefined;
+        const work = Promise.allSettled([
+          traces.provider?.shutdown(),
+          otelMetrics.provider?.shutdown(),
+          config.pushgatewayUrl ? push(config.pushgatewayUrl, promRegistry, resource) : undefined,
+        ]);
+        await bounded(work, config.shutdownTimeoutMs, 'shutdown');
+        metricsServer?.close();
+        metricsServer?.closeAllConnections();
+        traces.unregister();
+      })();
+      return shutdownPromise;
+    },
+  };
+  if (options.handleSignals !== false)
+    uninstallSignals = installSignalHandlers(() => instance.shutdown());
+  internalLogger().debug(
+    { traces: traces.source, metricsExporter: config.metricsExporter, semconv: config.semconv },
+    'llmeter started',
+  );
+  return instance;
+}
+
+async function push(
+  url: string,
+  registry: Registry,
+  resource: { attributes: Record<string, unknown> },
+) {
+  // The Pushgateway takes the Prometheus text format; render it ourselves (see exposition.ts).
+  const textView = { metrics: () => renderMetrics([registry], false) } as unknown as Registry;
+  const gateway = new Pushgateway(url, { timeout: 5000 }, textView);
+  const job = String(resource.attributes['service.name'] ?? 'llmeter');
+  const instance = String(resource.attributes['service.instance.id'] ?? '');
+  await gateway.pushAdd({ jobName: job, groupings: instance ? { instance } : {} });
+}
+
+function disabledInstance(config: ResolvedConfig): LLMeter {
+  const promRegistry = new Registry();
+  const instance: LLMeter = {
+    enabled: false,
+    config,
+    recorder: NOOP_RECORDER,
+    logger: pino({ enabled: false }),
+    tracer: trace.getTracer('@llmeter/core'),
+    promRegistry,
+    metricsServer: undefined,
+    metricsHandler: () => createMetricsHandler(() => [promRegistry]),
+    forceFlush: async () => {},
+    shutdown: async () => {
+      if (state[INSTANCE_KEY] === instance) state[INSTANCE_KEY] = undefined;
+    },
+  };
+  return instance;
+}

@@ -1,0 +1,55 @@
+import pino, { type Logger } from 'pino';
+import type { InternalLogLevel } from './types';
+
+/**
+ * llmeter's own diagnostics: JSON on stderr, silent below `warn` by default,
+ * and each distinct problem reported once, so a failing exporter or a bad
+ * input repeated per request cannot flood the service's logs.
+ */
+let logger: Logger = pino(
+  { name: 'llmeter', level: 'warn' },
+  pino.destination({ fd: 2, sync: true }),
+);
+const reported = new Set<string>();
+const MAX_REMEMBERED = 1000;
+
+export function setInternalLogLevel(level: InternalLogLevel): void {
+  logger = pino({ name: 'llmeter', level }, pino.destination({ fd: 2, sync: true }));
+}
+
+export function internalLogger(): Logger {
+  return logger;
+}
+
+function once(key: string): boolean {
+  if (reported.has(key)) return false;
+  // Keys can contain user-supplied values (model names): keep the set bounded.
+  if (reported.size >= MAX_REMEMBERED) reported.clear();
+  reported.add(key);
+  return true;
+}
+
+/** Warn once per key. */
+export function warnOnce(key: string, message: string, detail?: Record<string, unknown>): void {
+  if (once(`warn:${key}`)) logger.warn(detail ?? {}, message);
+}
+
+export function infoOnce(key: string, message: string, detail?: Record<string, unknown>): void {
+  if (once(`info:${key}`)) logger.info(detail ?? {}, message);
+}
+
+/** An internal failure llmeter swallowed; logged once per site. */
+export function reportInternalError(site: string, error: unknown): void {
+  if (!once(`error:${site}`)) return;
+  const err = error instanceof Error ? error : new Error(String(error));
+  logger.error({ err, site }, 'llmeter caught an internal error; the application is unaffected');
+}
+
+export function debugEnabled(): boolean {
+  return logger.isLevelEnabled('debug');
+}
+
+/** For tests: forget what was already reported. */
+export function resetReported(): void {
+  reported.clear();
+}

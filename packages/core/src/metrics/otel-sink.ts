@@ -1,0 +1,47 @@
+import {
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type UpDownCounter,
+  ValueType,
+} from '@opentelemetry/api';
+import type { InstrumentDefinition } from './definitions';
+
+type OtelInstrument = Histogram | Counter | UpDownCounter;
+
+/** Builds the OTel instruments once; `record` is the only per-operation call. */
+export class OtelSink {
+  private readonly instruments = new Map<string, { kind: string; instrument: OtelInstrument }>();
+
+  constructor(meter: Meter, definitions: Record<string, InstrumentDefinition>) {
+    for (const [key, def] of Object.entries(definitions)) {
+      const options = {
+        unit: def.unit,
+        description: def.description,
+        valueType: def.integer ? ValueType.INT : ValueType.DOUBLE,
+      };
+      let instrument: OtelInstrument;
+      if (def.kind === 'histogram') {
+        instrument = meter.createHistogram(def.name, {
+          ...options,
+          advice: { explicitBucketBoundaries: [...(def.buckets ?? [])] },
+        });
+      } else if (def.kind === 'counter') {
+        instrument = meter.createCounter(def.name, options);
+      } else if (def.kind === 'updowncounter') {
+        instrument = meter.createUpDownCounter(def.name, options);
+      } else {
+        continue;
+      }
+      this.instruments.set(key, { kind: def.kind, instrument });
+    }
+  }
+
+  record(key: string, value: number, attributes: Attributes): void {
+    const entry = this.instruments.get(key);
+    if (!entry) return;
+    if (entry.kind === 'histogram') (entry.instrument as Histogram).record(value, attributes);
+    else (entry.instrument as Counter).add(value, attributes);
+  }
+}

@@ -1,0 +1,91 @@
+import type { Attributes } from '@opentelemetry/api';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { type InstrumentDefinition, prometheusLabel, prometheusName } from './definitions';
+
+export interface Exemplar {
+  trace_id: string;
+  span_id: string;
+}
+
+interface PromEntry {
+  kind: InstrumentDefinition['kind'];
+  metric: Histogram | Counter | Gauge;
+  exemplars: boolean;
+}
+
+/**
+ * The same instruments as prom-client metrics (cumulative, for /metrics), with
+ * the exact names the collector's Prometheus translation gives the OTLP ones.
+ */
+export class PromSink {
+  private readonly metrics = new Map<string, PromEntry>();
+
+  /**
+   * `registry` must be an OpenMetrics registry (prom-client allows exemplars
+   * only there). `extraRegistries` (an application's own) get the same metric
+   * objects through registerMetric, which skips that check: they render them
+   * in their own format, without exemplars when that is Prometheus text.
+   */
+  constructor(
+    registry: Registry,
+    extraRegistries: Registry[],
+    definitions: Record<string, InstrumentDefinition>,
+  ) {
+    for (const [key, def] of Object.entries(definitions)) {
+      const common = {
+        name: prometheusName(def),
+        help: `${def.description} (unit: ${def.unit})`,
+        labelNames: def.attributes.map(prometheusLabel),
+        registers: [registry],
+      };
+      let metric: Histogram | Counter | Gauge;
+      if (def.kind === 'histogram') {
+        metric = new Histogram({
+          ...common,
+          buckets: [...(def.buckets ?? [])],
+          enableExemplars: def.exemplars === true,
+        });
+      } else if (def.kind === 'counter') {
+        metric = new Counter(common);
+      } else {
+        metric = new Gauge(common);
+      }
+      for (const extra of extraRegistries) {
+        // A re-init (tests, hot reload) must not fail on an app registry that still holds our series.
+        extra.removeSingleMetric(common.name);
+        extra.registerMetric(metric);
+      }
+      this.metrics.set(key, { kind: def.kind, metric, exemplars: def.exemplars === true });
+    }
+  }
+
+  record(key: string, value: number, attributes: Attributes, exemplar?: Exemplar): void {
+    const entry = this.metrics.get(key);
+    if (!entry) return;
+    const labels = toLabels(attributes);
+    if (entry.kind === 'histogram') {
+      const histogram = entry.metric as Histogram;
+      if (entry.exemplars) {
+        histogram.observe(
+          exemplar ? { labels, value, exemplarLabels: { ...exemplar } } : { labels, value },
+        );
+      } else {
+        histogram.observe(labels, value);
+      }
+    } else if (entry.kind === 'counter') {
+      (entry.metric as Counter).inc(labels, value);
+    } else {
+      (entry.metric as Gauge).inc(labels, value);
+    }
+  }
+}
+
+function toLabels(attributes: Attributes): Record<string, string | number> {
+  const labels: Record<string, string | number> = {};
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value === undefined || value === null) continue;
+    labels[prometheusLabel(key)] = typeof value === 'number' ? value : String(value);
+  }
+  return labels;
+}

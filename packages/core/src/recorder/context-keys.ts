@@ -1,0 +1,38 @@
+import { type Context, createContextKey } from '@opentelemetry/api';
+
+/**
+ * Context entries through which operations find each other: an inference
+ * started inside another one (LangChain handler around the OpenAI adapter) is
+ * nested and leaves the metrics to the outer one; calls started inside an
+ * agent invocation count towards it.
+ */
+export const INFERENCE_KEY = createContextKey('llmeter.inference');
+export const AGENT_KEY = createContextKey('llmeter.agent');
+
+export interface InferenceLink {
+  readonly ended: boolean;
+  absorb(inner: NestedResult): void;
+}
+
+export interface AgentLink {
+  countInferenceCall(): void;
+  countToolCall(): void;
+}
+
+/** What a nested (inner) inference hands to the operation that owns the metrics. */
+export interface NestedResult {
+  responseModel?: string;
+  responseId?: string;
+  finishReasons?: string[];
+  usage?: import('../types').Usage;
+  timeToFirstChunkS?: number;
+  chunkGapsS?: number[];
+}
+
+export function activeInference(ctx: Context): InferenceLink | undefined {
+  return ctx.getValue(INFERENCE_KEY) as InferenceLink | undefined;
+}
+
+export function activeAgent(ctx: Context): AgentLink | undefined {
+  return ctx.getValue(AGENT_KEY) as AgentLink | undefined;
+}

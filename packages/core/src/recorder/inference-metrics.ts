@@ -1,0 +1,114 @@
+import type { Attributes } from '@opentelemetry/api';
+import { ATTR, OPERATION, TOKEN_TYPE } from '../constants';
+import type { Cost } from '../cost/price-book';
+import type { Exemplar } from '../metrics/prom-sink';
+import type { InferenceOperation } from './inference';
+import type { RecorderDeps } from './shared';
+
+export interface InferenceOutcome {
+  durationS: number;
+  errorType: string | undefined;
+  cost: Cost | undefined;
+  exemplar: Exemplar | undefined;
+}
+
+/** Records one finished inference on every metric it feeds, in the configured semconv mode. */
+export function recordInferenceMetrics(
+  deps: RecorderDeps,
+  op: InferenceOperation,
+  outcome: InferenceOutcome,
+): void {
+  const metrics = deps.metrics;
+  if (!metrics) return;
+  const common = op.metricAttributes();
+  const withError =
+    outcome.errorType === undefined ? common : { ...common, [ATTR.ERROR_TYPE]: outcome.errorType };
+  const latest = deps.semconv === 'latest_experimental';
+  const embeddings = op.operation === OPERATION.EMBEDDINGS;
+
+  const durationKey = !latest
+    ? 'operationDuration'
+    : embeddings
+      ? 'embeddingsDuration'
+      : 'inferenceDuration';
+  metrics.record(durationKey, outcome.durationS, withError, outcome.exemplar);
+
+  const ttft = op.timeToFirstChunkS;
+  if (ttft !== undefined) {
+    metrics.record('timeToFirstChunk', ttft, common, outcome.exemplar);
+    for (const gap of op.chunkGapsS) metrics.record('timePerOutputChunk', gap, common);
+  }
+
+  if (latest) recordLatestTokens(deps, op, common, outcome.errorType !== undefined);
+  else recordTokenUsage(deps, op, common);
+
+  if (outcome.cost) {
+    metrics.record('cost', outcome.cost.input, { ...common, [ATTR.TOKEN_TYPE]: TOKEN_TYPE.INPUT });
+    metrics.record('cost', outcome.cost.output, {
+      ...common,
+      [ATTR.TOKEN_TYPE]: TOKEN_TYPE.OUTPUT,
+    });
+  }
+}
+
+/** semconv v1.41.1: one histogram, input and output as `gen_ai.token.type`. */
+function recordTokenUsage(deps: RecorderDeps, op: InferenceOperation, common: Attributes): void {
+  const usage = op.usage;
+  if (!usage) return; // never invent usage the provider did not report
+  const base = usage.estimated ? { ...common, [ATTR.LLMETER_USAGE_ESTIMATED]: 'true' } : common;
+  if (usage.inputTokens !== undefined) {
+    deps.metrics?.record('tokenUsage', usage.inputTokens, {
+      ...base,
+      [ATTR.TOKEN_TYPE]: TOKEN_TYPE.INPUT,
+    });
+  }
+  if (usage.outputTokens !== undefined) {
+    deps.metrics?.record('tokenUsage', usage.outputTokens, {
+      ...base,
+      [ATTR.TOKEN_TYPE]: TOKEN_TYPE.OUTPUT,
+    });
+  }
+}
+
+/**
+ * gen_ai_latest_experimental: a counter per token kind with the required
+ * `gen_ai.token.modality`, plus per-operation histograms. A failed call that
+ * reported nothing records 0 with modality `unknown`, as the convention asks.
+ */
+function recordLatestTokens(
+  deps: RecorderDeps,
+  op: InferenceOperation,
+  common: Attributes,
+  failed: boolean,
+): void {
+  const metrics = deps.metrics;
+  if (!metrics) return;
+  const usage = op.usage;
+  if (!usage) {
+    if (failed) {
+      const unknown = { ...common, [ATTR.TOKEN_MODALITY]: 'unknown' };
+      metrics.record('usageInputTokens', 0, unknown);
+      metrics.record('usageOutputTokens', 0, unknown);
+    }
+    return;
+  }
+  const attrs: Attributes = { ...common, [ATTR.TOKEN_MODALITY]: 'text' };
+  if (usage.estimated) attrs[ATTR.LLMETER_USAGE_ESTIMATED] = 'true';
+  const counters: Array<[string, number | undefined]> = [
+    ['usageInputTokens', usage.inputTokens],
+    ['usageOutputTokens', usage.outputTokens],
+    ['usageCacheReadInputTokens', usage.cacheReadInputTokens],
+    ['usageCacheWriteInputTokens', usage.cacheCreationInputTokens],
+    ['usageReasoningOutputTokens', usage.reasoningOutputTokens],
+  ];
+  for (const [key, value] of counters) if (value !== undefined) metrics.record(key, value, attrs);
+  if (op.operation === OPERATION.EMBEDDINGS) {
+    if (usage.inputTokens !== undefined)
+      metrics.record('embeddingsInputTokens', usage.inputTokens, attrs);
+    return;
+  }
+  if (usage.inputTokens !== undefined)
+    metrics.record('operationInputTokens', usage.inputTokens, attrs);
+  if (usage.outputTokens !== undefined)
+    metrics.record('operationOutputTokens', usage.outputTokens, attrs);
+}

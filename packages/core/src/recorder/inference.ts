@@ -1,0 +1,294 @@
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Span,
+  SpanKind,
+  trace,
+} from '@opentelemetry/api';
+import { ATTR, DEFAULT_PROVIDER, LATEST_ATTR, OPERATION } from '../constants';
+import { reportInternalError } from '../internal-log';
+import * as clean from '../sanitize';
+import type { LLMOperation, LLMOperationResult, LLMOperationStart, Usage } from '../types';
+import {
+  activeAgent,
+  activeInference,
+  INFERENCE_KEY,
+  type InferenceLink,
+  type NestedResult,
+} from './context-keys';
+import { recordInferenceMetrics } from './inference-metrics';
+import { epochMs, exemplarOf, failSpan, type RecorderDeps, setDefined } from './shared';
+
+/**
+ * One LLM call from request to last chunk. Adapters call chunk()/update() as
+ * data arrives and end()/fail() once; everything after the first end is ignored,
+ * and no method throws.
+ */
+export class InferenceOperation implements LLMOperation, InferenceLink {
+  readonly span: Span;
+  readonly context: Context;
+  readonly nested: boolean;
+  ended = false;
+
+  readonly operation: string;
+  readonly provider: string;
+  readonly requestModel: string | undefined;
+  readonly serverAddress: string | undefined;
+  readonly serverPort: number | undefined;
+  readonly stream: boolean;
+  readonly startTime: number;
+  responseModel: string | undefined;
+  responseId: string | undefined;
+  finishReasons: string[] | undefined;
+  usage: Usage | undefined;
+  firstChunkAt: number | undefined;
+  private lastChunkAt: number | undefined;
+  /** Gaps between chunks, kept until end because response model (a label) is known only then. */
+  chunkGapsS: number[] = [];
+  private readonly outer: InferenceLink | undefined;
+
+  constructor(
+    private readonly deps: RecorderDeps,
+    start: LLMOperationStart,
+  ) {
+    const parent = start.parentContext ?? context.active();
+    this.operation = clean.name(start.operation) ?? OPERATION.CHAT;
+    this.provider = clean.name(start.provider) ?? DEFAULT_PROVIDER;
+    this.requestModel = clean.name(start.requestModel);
+    this.serverAddress = clean.name(start.serverAddress);
+    this.serverPort = clean.port(start.serverPort);
+    this.stream = start.request?.stream === true;
+    this.startTime = clean.finiteNumber(start.startTime) ?? performance.now();
+
+    const outer = activeInference(parent);
+    this.outer = outer && !outer.ended ? outer : undefined;
+    this.nested = this.outer !== undefined;
+
+    this.span = deps.tracer.startSpan(
+      this.requestModel ? `${this.operation} ${this.requestModel}` : this.operation,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: this.startAttributes(start),
+        startTime: epochMs(this.startTime),
+      },
+      parent,
+    );
+    this.context = trace.setSpan(parent, this.span).setValue(INFERENCE_KEY, this);
+    if (!this.nested) {
+      activeAgent(parent)?.countInferenceCall();
+      deps.metrics?.add('activeRequests', 1, this.activeAttributes());
+    }
+    if (this.span.isRecording()) this.setStartDetails(start);
+  }
+
+  chunk(at?: number): void {
+    if (this.ended) return;
+    const now = clean.finiteNumber(at) ?? performance.now();
+    if (this.firstChunkAt === undefined) this.firstChunkAt = now;
+    else if (this.lastChunkAt !== undefined)
+      this.chunkGapsS.push(Math.max(0, now - this.lastChunkAt) / 1000);
+    this.lastChunkAt = now;
+  }
+
+  update(result: LLMOperationResult): void {
+    if (this.ended || !result) return;
+    try {
+      this.merge(result);
+    } catch (error) {
+      reportInternalError('inference.update', error);
+    }
+  }
+
+  end(result?: LLMOperationResult): void {
+    this.finish(result, undefined, undefined);
+  }
+
+  fail(error: unknown, result?: LLMOperationResult & { errorType?: string }): void {
+    this.finish(result, error, clean.errorType(error, result?.errorType));
+  }
+
+  /** A nested operation's measurements win: they were taken closer to the wire. */
+  absorb(inner: NestedResult): void {
+    if (this.ended) return;
+    if (inner.responseModel) this.responseModel = inner.responseModel;
+    if (inner.responseId) this.responseId = inner.responseId;
+    if (inner.finishReasons) this.finishReasons = inner.finishReasons;
+    if (inner.usage) this.usage = inner.usage;
+    if (inner.timeToFirstChunkS !== undefined) {
+      this.firstChunkAt = this.startTime + inner.timeToFirstChunkS * 1000;
+      this.chunkGapsS = inner.chunkGapsS ?? [];
+    }
+  }
+
+  get timeToFirstChunkS(): number | undefined {
+    return this.firstChunkAt === undefined
+      ? undefined
+      : Math.max(0, this.firstChunkAt - this.startTime) / 1000;
+  }
+
+  /** Attributes every metric of this operation carries. */
+  metricAttributes(): Attributes {
+    const attrs: Attributes = {
+      [ATTR.OPERATION_NAME]: this.operation,
+      [ATTR.PROVIDER_NAME]: this.provider,
+    };
+    setDefined(attrs, ATTR.REQUEST_MODEL, this.requestModel);
+    setDefined(attrs, ATTR.RESPONSE_MODEL, this.responseModel);
+    setDefined(attrs, ATTR.SERVER_ADDRESS, this.serverAddress);
+    setDefined(attrs, ATTR.SERVER_PORT, this.serverPort);
+    return attrs;
+  }
+
+  private activeAttributes(): Attributes {
+    const attrs: Attributes = {
+      [ATTR.OPERATION_NAME]: this.operation,
+      [ATTR.PROVIDER_NAME]: this.provider,
+    };
+    setDefined(attrs, ATTR.REQUEST_MODEL, this.requestModel);
+    return attrs;
+  }
+
+  private finish(
+    result: LLMOperationResult | undefined,
+    error: unknown,
+    errorType: string | undefined,
+  ) {
+    if (this.ended) return;
+    const endTime = performance.now();
+    try {
+      if (result) this.merge(result);
+    } catch (e) {
+      reportInternalError('inference.merge', e);
+    }
+    this.ended = true;
+    try {
+      if (!this.nested) this.deps.metrics?.add('activeRequests', -1, this.activeAttributes());
+      const durationS = Math.max(0, endTime - this.startTime) / 1000;
+      const cost = this.nested
+        ? undefined
+        : this.deps.prices.cost(this.responseModel ?? this.requestModel, this.usage);
+      if (this.span.isRecording()) {
+        this.setEndAttributes(result, cost?.total);
+        if (errorType !== undefined) failSpan(this.span, error, errorType);
+      }
+      if (this.nested) {
+        this.outer?.absorb(this.nestedResult());
+      } else {
+        recordInferenceMetrics(this.deps, this, {
+          durationS,
+          errorType,
+          cost,
+          exemplar: exemplarOf(this.span),
+        });
+        this.deps.log?.inference(this, { durationS, errorType, costUsd: cost?.total, result });
+      }
+    } catch (e) {
+      reportInternalError('inference.end', e);
+    } finally {
+      this.span.end(epochMs(endTime));
+    }
+  }
+
+  private nestedResult(): NestedResult {
+    const out: NestedResult = {};
+    if (this.responseModel) out.responseModel = this.responseModel;
+    if (this.responseId) out.responseId = this.responseId;
+    if (this.finishReasons) out.finishReasons = this.finishReasons;
+    if (this.usage) out.usage = this.usage;
+    const ttft = this.timeToFirstChunkS;
+    if (ttft !== undefined) {
+      out.timeToFirstChunkS = ttft;
+      out.chunkGapsS = this.chunkGapsS;
+    }
+    return out;
+  }
+
+  private merge(result: LLMOperationResult): void {
+    const model = clean.name(result.responseModel);
+    if (model) this.responseModel = model;
+    const id = clean.name(result.responseId);
+    if (id) this.responseId = id;
+    const reasons = clean.stringArray(result.finishReasons);
+    if (reasons) this.finishReasons = reasons;
+    const usage = clean.usage(result.usage);
+    if (usage) this.usage = { ...this.usage, ...usage };
+  }
+
+  private startAttributes(start: LLMOperationStart): Attributes {
+    const attrs = this.activeAttributes();
+    setDefined(attrs, ATTR.SERVER_ADDRESS, this.serverAddress);
+    setDefined(attrs, ATTR.SERVER_PORT, this.serverPort);
+    const extra = start.attributes;
+    if (extra && typeof extra === 'object') {
+      for (const key of Object.keys(extra)) setDefined(attrs, key, extra[key]);
+    }
+    return attrs;
+  }
+
+  private setStartDetails(start: LLMOperationStart): void {
+    const attrs: Attributes = {};
+    const r = start.request;
+    if (r && typeof r === 'object') {
+      setDefined(attrs, ATTR.REQUEST_MAX_TOKENS, clean.finiteNumber(r.maxTokens));
+      setDefined(attrs, ATTR.REQUEST_TEMPERATURE, clean.finiteNumber(r.temperature));
+      setDefined(attrs, ATTR.REQUEST_TOP_P, clean.finiteNumber(r.topP));
+      setDefined(attrs, ATTR.REQUEST_FREQUENCY_PENALTY, clean.finiteNumber(r.frequencyPenalty));
+      setDefined(attrs, ATTR.REQUEST_PRESENCE_PENALTY, clean.finiteNumber(r.presencePenalty));
+      setDefined(attrs, ATTR.REQUEST_STOP_SEQUENCES, clean.stringArray(r.stopSequences));
+      setDefined(attrs, ATTR.REQUEST_SEED, clean.finiteNumber(r.seed));
+      setDefined(attrs, ATTR.REQUEST_CHOICE_COUNT, clean.finiteNumber(r.choiceCount));
+      if (typeof r.stream === 'boolean') attrs[ATTR.REQUEST_STREAM] = r.stream;
+    }
+    setDefined(attrs, ATTR.CONVERSATION_ID, clean.name(start.conversationId));
+    const content = this.deps.content;
+    setDefined(attrs, ATTR.INPUT_MESSAGES, content.messages(start.inputMessages));
+    setDefined(attrs, ATTR.SYSTEM_INSTRUCTIONS, content.parts(start.systemInstructions, 'system'));
+    if (content.enabled && Array.isArray(start.toolDefinitions)) {
+      setDefined(
+        attrs,
+        ATTR.TOOL_DEFINITIONS,
+        content.value(start.toolDefinitions, 'system', 'arguments'),
+      );
+    }
+    this.span.setAttributes(attrs);
+  }
+
+  private setEndAttributes(
+    result: LLMOperationResult | undefined,
+    costUsd: number | undefined,
+  ): void {
+    const attrs: Attributes = {};
+    setDefined(attrs, ATTR.RESPONSE_MODEL, this.responseModel);
+    setDefined(attrs, ATTR.RESPONSE_ID, this.responseId);
+    setDefined(attrs, ATTR.RESPONSE_FINISH_REASONS, this.finishReasons);
+    setDefined(attrs, ATTR.RESPONSE_TIME_TO_FIRST_CHUNK, this.timeToFirstChunkS);
+    const u = this.usage;
+    if (u) {
+      setDefined(attrs, ATTR.USAGE_INPUT_TOKENS, u.inputTokens);
+      setDefined(attrs, ATTR.USAGE_OUTPUT_TOKENS, u.outputTokens);
+      setDefined(attrs, ATTR.USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens);
+      setDefined(
+        attrs,
+        this.deps.semconv === 'latest_experimental'
+          ? LATEST_ATTR.USAGE_CACHE_CREATION_INPUT_TOKENS
+          : ATTR.USAGE_CACHE_CREATION_INPUT_TOKENS,
+        u.cacheCreationInputTokens,
+      );
+      setDefined(attrs, ATTR.USAGE_REASONING_OUTPUT_TOKENS, u.reasoningOutputTokens);
+      if (u.estimated) attrs[ATTR.LLMETER_USAGE_ESTIMATED] = true;
+    }
+    setDefined(attrs, ATTR.LLMETER_COST_USD, costUsd);
+    if (this.stream || this.firstChunkAt !== undefined) {
+      attrs[ATTR.LLMETER_STREAM_CHUNKS] =
+        this.firstChunkAt === undefined ? 0 : this.chunkGapsS.length + 1;
+    }
+    if (result?.incomplete === true) attrs[ATTR.LLMETER_STREAM_INCOMPLETE] = true;
+    setDefined(attrs, ATTR.OUTPUT_MESSAGES, this.deps.content.messages(result?.outputMessages));
+    const extra = result?.attributes;
+    if (extra && typeof extra === 'object') {
+      for (const key of Object.keys(extra)) setDefined(attrs, key, extra[key]);
+    }
+    this.span.setAttributes(attrs);
+  }
+}

@@ -1,0 +1,162 @@
+import { type Attributes, context, trace } from '@opentelemetry/api';
+import { ATTR } from '../constants';
+import { reportInternalError } from '../internal-log';
+import * as clean from '../sanitize';
+import type {
+  AgentOperation,
+  AgentOutcome,
+  AgentStart,
+  EvaluationResult,
+  GuardrailActivation,
+  LLMOperation,
+  LLMOperationStart,
+  ToolOperation,
+  ToolStart,
+  WorkflowOperation,
+  WorkflowStart,
+} from '../types';
+import { AgentInvocation, Workflow } from './agent';
+import { InferenceOperation } from './inference';
+import { NOOP_AGENT, NOOP_OPERATION, NOOP_TOOL, NOOP_WORKFLOW } from './noop';
+import { type RecorderDeps, setDefined } from './shared';
+import { ToolExecution } from './tool';
+
+/** A request this application served on an OpenAI-compatible route (Express adapter). */
+export interface ServedRequest {
+  operation?: string;
+  provider?: string;
+  requestModel?: string;
+  responseModel?: string;
+  serverAddress?: string;
+  serverPort?: number;
+  durationS: number;
+  timeToFirstTokenS?: number;
+  /** One observation per output token after the first. */
+  timePerOutputTokenS?: number[];
+  errorType?: string;
+}
+
+/**
+ * The one entry point adapters and users describe operations to. It feeds
+ * spans, OTel metrics, prom-client series and the log line, and never throws:
+ * a failure inside returns a no-op handle and is logged once.
+ */
+export class Recorder {
+  constructor(private readonly deps: RecorderDeps | undefined) {}
+
+  /** True when init() ran and llmeter is not disabled. */
+  get enabled(): boolean {
+    return this.deps !== undefined;
+  }
+
+  startOperation(start: LLMOperationStart = {}): LLMOperation {
+    if (!this.deps) return NOOP_OPERATION;
+    try {
+      return new InferenceOperation(this.deps, start ?? {});
+    } catch (error) {
+      reportInternalError('recorder.startOperation', error);
+      return NOOP_OPERATION;
+    }
+  }
+
+  startTool(start: ToolStart): ToolOperation {
+    if (!this.deps) return NOOP_TOOL;
+    try {
+      return new ToolExecution(this.deps, start ?? { name: 'unknown_tool' });
+    } catch (error) {
+      reportInternalError('recorder.startTool', error);
+      return NOOP_TOOL;
+    }
+  }
+
+  startAgent(start: AgentStart): AgentOperation {
+    if (!this.deps) return NOOP_AGENT;
+    try {
+      return new AgentInvocation(this.deps, start ?? { name: 'unknown_agent' });
+    } catch (error) {
+      reportInternalError('recorder.startAgent', error);
+      return NOOP_AGENT;
+    }
+  }
+
+  startWorkflow(start: WorkflowStart): WorkflowOperation {
+    if (!this.deps) return NOOP_WORKFLOW;
+    try {
+      return new Workflow(this.deps, start ?? { name: 'workflow' });
+    } catch (error) {
+      reportInternalError('recorder.startWorkflow', error);
+      return NOOP_WORKFLOW;
+    }
+  }
+
+  recordGuardrail(activation: GuardrailActivation): void {
+    this.safely('recorder.recordGuardrail', (deps) => {
+      const attrs: Attributes = {
+        [ATTR.LLMETER_GUARDRAIL_NAME]: clean.name(activation?.name) ?? 'unknown',
+        [ATTR.LLMETER_GUARDRAIL_ACTION]: clean.name(activation?.action) ?? 'flagged',
+      };
+      deps.metrics?.record('guardrailActivations', 1, attrs);
+      trace.getSpan(context.active())?.addEvent('llmeter.guardrail.activation', attrs);
+    });
+  }
+
+  recordEvaluation(result: EvaluationResult): void {
+    this.safely('recorder.recordEvaluation', (deps) => {
+      const attrs: Attributes = {
+        [ATTR.EVALUATION_NAME]: clean.name(result?.name) ?? 'unknown',
+        [ATTR.EVALUATION_SCORE_LABEL]: clean.name(result?.scoreLabel) ?? 'unknown',
+      };
+      deps.metrics?.record('evaluationResults', 1, attrs);
+      const event = { ...attrs };
+      setDefined(event, ATTR.EVALUATION_SCORE_VALUE, clean.finiteNumber(result?.scoreValue));
+      trace.getSpan(context.active())?.addEvent('gen_ai.evaluation.result', event);
+    });
+  }
+
+  recordAgentOutcome(outcome: AgentOutcome): void {
+    this.safely('recorder.recordAgentOutcome', (deps) => {
+      deps.metrics?.record('agentOutcomes', 1, {
+        [ATTR.AGENT_NAME]: clean.name(outcome?.agentName) ?? 'unknown_agent',
+        [ATTR.LLMETER_AGENT_OUTCOME]: outcome?.outcome === 'success' ? 'success' : 'failure',
+      });
+    });
+  }
+
+  recordServedRequest(request: ServedRequest): void {
+    this.safely('recorder.recordServedRequest', (deps) => {
+      const attrs: Attributes = {
+        [ATTR.OPERATION_NAME]: clean.name(request.operation) ?? 'chat',
+        [ATTR.PROVIDER_NAME]: clean.name(request.provider) ?? 'openai',
+      };
+      setDefined(attrs, ATTR.REQUEST_MODEL, clean.name(request.requestModel));
+      setDefined(attrs, ATTR.RESPONSE_MODEL, clean.name(request.responseModel));
+      setDefined(attrs, ATTR.SERVER_ADDRESS, clean.name(request.serverAddress));
+      setDefined(attrs, ATTR.SERVER_PORT, clean.port(request.serverPort));
+      const errorType = clean.name(request.errorType);
+      const withError = errorType ? { ...attrs, [ATTR.ERROR_TYPE]: errorType } : attrs;
+      const metrics = deps.metrics;
+      const duration = clean.finiteNumber(request.durationS);
+      if (duration !== undefined && duration >= 0) {
+        metrics?.record('serverRequestDuration', duration, withError);
+      }
+      if (errorType) return; // token timings describe successful requests only
+      const ttft = clean.finiteNumber(request.timeToFirstTokenS);
+      if (ttft !== undefined && ttft >= 0) metrics?.record('serverTimeToFirstToken', ttft, attrs);
+      for (const t of request.timePerOutputTokenS ?? []) {
+        if (Number.isFinite(t) && t >= 0) metrics?.record('serverTimePerOutputToken', t, attrs);
+      }
+    });
+  }
+
+  private safely(site: string, fn: (deps: RecorderDeps) => void): void {
+    if (!this.deps) return;
+    try {
+      fn(this.deps);
+    } catch (error) {
+      reportInternalError(site, error);
+    }
+  }
+}
+
+/** The recorder used before init() and when llmeter is disabled. */
+export const NOOP_RECORDER = new Recorder(undefined);

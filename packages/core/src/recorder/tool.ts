@@ -1,0 +1,89 @@
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Span,
+  SpanKind,
+  trace,
+} from '@opentelemetry/api';
+import { ATTR, OPERATION } from '../constants';
+import { reportInternalError } from '../internal-log';
+import * as clean from '../sanitize';
+import type { ToolOperation, ToolStart } from '../types';
+import { activeAgent } from './context-keys';
+import { epochMs, exemplarOf, failSpan, type RecorderDeps, setDefined } from './shared';
+
+/** One tool execution: an `execute_tool` span and `gen_ai.execute_tool.duration`. */
+export class ToolExecution implements ToolOperation {
+  readonly span: Span;
+  readonly context: Context;
+  private ended = false;
+  private readonly name: string;
+  private readonly startTime: number;
+
+  constructor(
+    private readonly deps: RecorderDeps,
+    start: ToolStart,
+  ) {
+    const parent = start.parentContext ?? context.active();
+    this.name = clean.name(start.name) ?? 'unknown_tool';
+    this.startTime = clean.finiteNumber(start.startTime) ?? performance.now();
+    const attrs: Attributes = {
+      [ATTR.OPERATION_NAME]: OPERATION.EXECUTE_TOOL,
+      [ATTR.TOOL_NAME]: this.name,
+    };
+    setDefined(attrs, ATTR.TOOL_CALL_ID, clean.name(start.callId));
+    setDefined(attrs, ATTR.TOOL_TYPE, clean.name(start.type) ?? 'function');
+    setDefined(attrs, ATTR.TOOL_DESCRIPTION, clean.name(start.description));
+    this.span = deps.tracer.startSpan(
+      `${OPERATION.EXECUTE_TOOL} ${this.name}`,
+      { kind: SpanKind.INTERNAL, attributes: attrs, startTime: epochMs(this.startTime) },
+      parent,
+    );
+    this.context = trace.setSpan(parent, this.span);
+    activeAgent(parent)?.countToolCall();
+    if (this.span.isRecording() && start.arguments !== undefined) {
+      setDefined(
+        attrs,
+        ATTR.TOOL_CALL_ARGUMENTS,
+        deps.content.value(start.arguments, 'assistant', 'arguments'),
+      );
+      this.span.setAttributes(attrs);
+    }
+  }
+
+  end(result?: unknown): void {
+    this.finish(undefined, undefined, result);
+  }
+
+  fail(error: unknown, errorType?: string): void {
+    this.finish(error, clean.errorType(error, errorType), undefined);
+  }
+
+  private finish(error: unknown, errorType: string | undefined, result: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    const endTime = performance.now();
+    try {
+      if (this.span.isRecording()) {
+        if (result !== undefined) {
+          const value = this.deps.content.value(result, 'tool', 'result');
+          if (value !== undefined) this.span.setAttribute(ATTR.TOOL_CALL_RESULT, value);
+        }
+        if (errorType !== undefined) failSpan(this.span, error, errorType);
+      }
+      const attrs: Attributes = { [ATTR.TOOL_NAME]: this.name };
+      if (errorType !== undefined) attrs[ATTR.ERROR_TYPE] = errorType;
+      this.deps.metrics?.record(
+        'executeToolDuration',
+        Math.max(0, endTime - this.startTime) / 1000,
+        attrs,
+        exemplarOf(this.span),
+      );
+    } catch (e) {
+      reportInternalError('tool.end', e);
+    } finally {
+      this.span.end(epochMs(endTime));
+    }
+  }
+}

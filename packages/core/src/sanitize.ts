@@ -1,0 +1,89 @@
+import { warnOnce } from './internal-log';
+import type { Usage } from './types';
+
+/** Longest model, tool, agent or server name kept (metric labels must stay bounded). */
+export const MAX_NAME_LENGTH = 256;
+/** A token count above this is a provider bug, not usage. */
+const MAX_TOKEN_COUNT = 2 ** 40;
+
+/** A bounded string, or undefined for anything that is not a non-empty string. */
+export function name(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return undefined;
+  return value.length > MAX_NAME_LENGTH ? value.slice(0, MAX_NAME_LENGTH) : value;
+}
+
+export function finiteNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export function port(value: unknown): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined;
+}
+
+function tokenCount(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= 0 &&
+    value <= MAX_TOKEN_COUNT
+  ) {
+    return Math.round(value);
+  }
+  warnOnce(`usage:${field}`, `dropping an invalid ${field} token count`, { value: String(value) });
+  return undefined;
+}
+
+/** Usage with every count a sane non-negative integer or absent. */
+export function usage(value: unknown): Usage | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const u = value as Record<string, unknown>;
+  const out: Usage = {};
+  const input = tokenCount(u.inputTokens, 'input');
+  const output = tokenCount(u.outputTokens, 'output');
+  const cacheRead = tokenCount(u.cacheReadInputTokens, 'cache_read');
+  const cacheCreation = tokenCount(u.cacheCreationInputTokens, 'cache_creation');
+  const reasoning = tokenCount(u.reasoningOutputTokens, 'reasoning');
+  if (input !== undefined) out.inputTokens = input;
+  if (output !== undefined) out.outputTokens = output;
+  if (cacheRead !== undefined) out.cacheReadInputTokens = cacheRead;
+  if (cacheCreation !== undefined) out.cacheCreationInputTokens = cacheCreation;
+  if (reasoning !== undefined) out.reasoningOutputTokens = reasoning;
+  if (u.estimated === true) out.estimated = true;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+export function stringArray(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const out = value.map(name).filter((v): v is string => v !== undefined);
+  return out.length > 0 ? out.slice(0, 64) : undefined;
+}
+
+/** error.type for a failure: the adapter's, else a status code, else the error class. */
+export function errorType(error: unknown, explicit?: string): string {
+  const given = name(explicit);
+  if (given) return given;
+  if (error && typeof error === 'object') {
+    const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof ctor === 'string' && ctor !== 'Error' && ctor !== 'Object' && ctor.length < 64) {
+      return ctor;
+    }
+    const errName = (error as { name?: unknown }).name;
+    if (typeof errName === 'string' && errName !== 'Error' && errName.length < 64) return errName;
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.length < 64) return code;
+  }
+  return '_OTHER';
+}
+
+/** An error's message, safely, for span status. */
+export function errorMessage(error: unknown): string {
+  try {
+    if (error instanceof Error) return error.message.slice(0, 1024);
+    if (typeof error === 'string') return error.slice(0, 1024);
+    return String(error).slice(0, 1024);
+  } catch {
+    return 'unprintable error';
+  }
+}

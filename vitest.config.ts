@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string) =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Unit and integration tests run against the TypeScript sources; the ESM/CJS
+// packaging tests spawn Node on the built dist/ instead.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@llmeter/testing/in-memory': fileURLToPath(
+        new URL('./packages/testing/src/in-memory.ts', import.meta.url),
+      ),
+      '@llmeter/core': src('core'),
+      '@llmeter/testing': src('testing'),
+      '@llmeter/openai': src('openai'),
+      '@llmeter/langchain': src('langchain'),
+      '@llmeter/express': src('express'),
+    },
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'test/bench/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
