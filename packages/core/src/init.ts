@@ -14,7 +14,7 @@ import { createLogger } from './logger';
 import { instrumentsFor } from './metrics/definitions';
 import { MetricSet } from './metrics/metric-set';
 import { OtelSink } from './metrics/otel-sink';
-import { PromSink } from './metrics/prom-sink';
+import { createOpenMetricsRegistry, PromSink } from './metrics/prom-sink';
 import { OperationLog } from './operation-log';
 import { renderMetrics } from './prometheus/exposition';
 import { registerGpuInfo } from './prometheus/gpu-info';
@@ -96,7 +96,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
   const traces = setUpTraces(options, config, resource);
   const otelMetrics = setUpMetrics(options, config, resource);
 
-  const promRegistry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
+  const promRegistry = createOpenMetricsRegistry();
   const appRegistries = options.promRegistry ? [options.promRegistry] : [];
   const definitions = instrumentsFor(config.semconv);
   const metrics = new MetricSet(

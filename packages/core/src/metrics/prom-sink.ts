@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
 import { type InstrumentDefinition, prometheusLabel, prometheusName } from './definitions';
 
 export interface Exemplar {
@@ -88,4 +88,11 @@ function toLabels(attributes: Attributes): Record<string, string | number> {
     labels[prometheusLabel(key)] = typeof value === 'number' ? value : String(value);
   }
   return labels;
+}
+
+/** A registry prom-client accepts exemplar-carrying metrics in (rendering is ours: exposition.ts). */
+export function createOpenMetricsRegistry(): Registry {
+  const registry = new Registry<RegistryContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  return registry as unknown as Registry;
 }

@@ -11,6 +11,8 @@ export const AGENT_KEY = createContextKey('llmeter.agent');
 
 export interface InferenceLink {
   readonly ended: boolean;
+  /** The outer operation's context: a nested operation's span becomes its child. */
+  readonly context: Context;
   absorb(inner: NestedResult): void;
 }
 

@@ -17,6 +17,7 @@ import {
   type InferenceLink,
   type NestedResult,
 } from './context-keys';
+import { findOuterInference } from './coordination';
 import { recordInferenceMetrics } from './inference-metrics';
 import { epochMs, exemplarOf, failSpan, type RecorderDeps, setDefined } from './shared';
 
@@ -52,7 +53,10 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     private readonly deps: RecorderDeps,
     start: LLMOperationStart,
   ) {
-    const parent = start.parentContext ?? context.active();
+    const requested = start.parentContext ?? context.active();
+    const outer = findOuterInference(requested);
+    // Found through a resolver rather than the context: parent the span on it explicitly.
+    const parent = outer && activeInference(requested) !== outer ? outer.context : requested;
     this.operation = clean.name(start.operation) ?? OPERATION.CHAT;
     this.provider = clean.name(start.provider) ?? DEFAULT_PROVIDER;
     this.requestModel = clean.name(start.requestModel);
@@ -61,9 +65,8 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     this.stream = start.request?.stream === true;
     this.startTime = clean.finiteNumber(start.startTime) ?? performance.now();
 
-    const outer = activeInference(parent);
-    this.outer = outer && !outer.ended ? outer : undefined;
-    this.nested = this.outer !== undefined;
+    this.outer = outer;
+    this.nested = outer !== undefined;
 
     this.span = deps.tracer.startSpan(
       this.requestModel ? `${this.operation} ${this.requestModel}` : this.operation,
