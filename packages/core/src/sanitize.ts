@@ -64,6 +64,14 @@ export function stringArray(value: unknown): string[] | undefined {
 export function errorType(error: unknown, explicit?: string): string {
   const given = name(explicit);
   if (given) return given;
+  try {
+    return derivedErrorType(error);
+  } catch {
+    return '_OTHER'; // an error object with throwing getters
+  }
+}
+
+function derivedErrorType(error: unknown): string {
   if (error && typeof error === 'object') {
     const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
     if (typeof ctor === 'string' && ctor !== 'Error' && ctor !== 'Object' && ctor.length < 64) {
