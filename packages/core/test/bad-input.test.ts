@@ -17,11 +17,21 @@ describe('bad inputs produce sane telemetry and no exception', () => {
     for (const value of bad) {
       t.llmeter.recorder
         .startOperation({ requestModel: 'gpt-4o' })
-        .end({ usage: { inputTokens: value as never, outputTokens: value as never, cacheReadInputTokens: value as never } });
+        .end({
+          usage: {
+            inputTokens: value as never,
+            outputTokens: value as never,
+            cacheReadInputTokens: value as never,
+          },
+        });
     }
-    t.llmeter.recorder.startOperation({ requestModel: 'gpt-4o' }).end({ usage: { inputTokens: 10.6, outputTokens: 2 } });
+    t.llmeter.recorder
+      .startOperation({ requestModel: 'gpt-4o' })
+      .end({ usage: { inputTokens: 10.6, outputTokens: 2 } });
     const collected = await t.collectMetrics();
-    const tokens = t.metric(collected, METRIC.CLIENT_TOKEN_USAGE)!.dataPoints as Array<{ value: { sum: number; count: number } }>;
+    const tokens = t.metric(collected, METRIC.CLIENT_TOKEN_USAGE)!.dataPoints as Array<{
+      value: { sum: number; count: number };
+    }>;
     expect(tokens.reduce((n, p) => n + p.value.count, 0)).toBe(2); // only the valid operation's two counts
     expect(tokens.map((p) => p.value.sum).sort((a, b) => a - b)).toEqual([2, 11]);
     const text = await t.metricsText();
@@ -36,9 +46,17 @@ describe('bad inputs produce sane telemetry and no exception', () => {
       requestModel: ['gpt'] as never,
       serverAddress: 5 as never,
       serverPort: -1,
-      request: { temperature: 'hot' as never, stopSequences: 'stop' as never, maxTokens: Number.NaN },
+      request: {
+        temperature: 'hot' as never,
+        stopSequences: 'stop' as never,
+        maxTokens: Number.NaN,
+      },
     });
-    op.end({ responseModel: 123 as never, finishReasons: 'stop' as never, responseId: {} as never });
+    op.end({
+      responseModel: 123 as never,
+      finishReasons: 'stop' as never,
+      responseId: {} as never,
+    });
     const [span] = t.spans();
     expect(span.name).toBe('chat');
     expect(span.attributes[ATTR.PROVIDER_NAME]).toBe('openai');
@@ -64,7 +82,9 @@ describe('bad inputs produce sane telemetry and no exception', () => {
       },
     };
     for (const thrown of ['oops', Symbol('s'), undefined, null, 42, hostile]) {
-      expect(() => t.llmeter.recorder.startOperation({ requestModel: 'gpt-4o' }).fail(thrown)).not.toThrow();
+      expect(() =>
+        t.llmeter.recorder.startOperation({ requestModel: 'gpt-4o' }).fail(thrown),
+      ).not.toThrow();
     }
     const spans = t.spans();
     expect(spans).toHaveLength(6);
@@ -92,18 +112,26 @@ describe('bad inputs produce sane telemetry and no exception', () => {
     vi.spyOn(MetricSet.prototype, 'record').mockImplementation(() => {
       throw new Error('sink exploded');
     });
-    const value = await withLLMCall({ requestModel: 'gpt-4o' }, async () => 'answer', () => ({
-      usage: { inputTokens: 1 },
-    }));
+    const value = await withLLMCall(
+      { requestModel: 'gpt-4o' },
+      async () => 'answer',
+      () => ({
+        usage: { inputTokens: 1 },
+      }),
+    );
     expect(value).toBe('answer');
     expect(t.spans()).toHaveLength(1);
     expect(t.spans()[0].ended).toBe(true);
   });
 
   it('a describe() that throws costs the usage, never the result', async () => {
-    const value = await withLLMCall({ requestModel: 'gpt-4o' }, async () => 7, () => {
-      throw new Error('bad describe');
-    });
+    const value = await withLLMCall(
+      { requestModel: 'gpt-4o' },
+      async () => 7,
+      () => {
+        throw new Error('bad describe');
+      },
+    );
     expect(value).toBe(7);
   });
 });

@@ -84,14 +84,25 @@ describe('configuration precedence: option > env > default', () => {
         LLMETER_METRICS_PORT: '9464',
       },
     );
-    expect(c).toMatchObject({ disabled: false, metricsTemporality: 'delta', captureContent: false, metricsPort: 1234 });
+    expect(c).toMatchObject({
+      disabled: false,
+      metricsTemporality: 'delta',
+      captureContent: false,
+      metricsPort: 1234,
+    });
   });
 
   it('tells an unset variable from one set to false', () => {
-    expect(resolveConfig({}, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'false' }).captureContent).toBe(
-      false,
-    );
-    expect(resolveConfig({ captureContent: true }, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: '' }).captureContent).toBe(true);
+    expect(
+      resolveConfig({}, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'false' })
+        .captureContent,
+    ).toBe(false);
+    expect(
+      resolveConfig(
+        { captureContent: true },
+        { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: '' },
+      ).captureContent,
+    ).toBe(true);
   });
 
   it('sends gRPC traces and HTTP metrics to one OTEL_EXPORTER_OTLP_ENDPOINT, swapping the well-known port', () => {

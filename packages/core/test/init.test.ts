@@ -1,10 +1,19 @@
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getLLMeter, getRecorder, init } from '../src/index';
 
-const quiet = { tracesExporter: ['none'], metricsExporter: ['prometheus'], handleSignals: false, logger: false } as const;
+const quiet = {
+  tracesExporter: ['none'],
+  metricsExporter: ['prometheus'],
+  handleSignals: false,
+  logger: false,
+} as const;
 
 afterEach(async () => {
   await getLLMeter()?.shutdown();
@@ -43,7 +52,9 @@ describe('init()', () => {
       op.chunk();
       op.end({ usage: { inputTokens: 1 } });
       expect(op.span.isRecording()).toBe(false);
-      expect(await (await import('../src/index')).renderMetrics([llmeter.promRegistry], false)).toBe('');
+      expect(
+        await (await import('../src/index')).renderMetrics([llmeter.promRegistry], false),
+      ).toBe('');
       await llmeter.forceFlush();
       await llmeter.shutdown();
     } finally {
@@ -65,7 +76,9 @@ describe('init()', () => {
 describe('coexistence with an application that registered its own OpenTelemetry', () => {
   it("uses the application's global tracer provider instead of replacing it", async () => {
     const appExporter = new InMemorySpanExporter();
-    const appProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: appExporter })] });
+    const appProvider = new TracerProvider({
+      spanProcessors: [new SimpleSpanProcessor({ exporter: appExporter })],
+    });
     trace.setGlobalTracerProvider(appProvider);
     const appTracer = trace.getTracer('app');
 
@@ -74,7 +87,12 @@ describe('coexistence with an application that registered its own OpenTelemetry'
     appTracer.startSpan('app work').end();
 
     // both the application's span and llmeter's arrive in the application's pipeline
-    expect(appExporter.getFinishedSpans().map((s) => s.name).sort()).toEqual(['app work', 'chat gpt-4o']);
+    expect(
+      appExporter
+        .getFinishedSpans()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['app work', 'chat gpt-4o']);
     await llmeter.shutdown();
     // and llmeter's shutdown leaves the application's provider registered and working
     trace.getTracer('app').startSpan('after').end();
@@ -84,7 +102,9 @@ describe('coexistence with an application that registered its own OpenTelemetry'
   it("registers llmeter's series in the application's own prom-client registry on request", async () => {
     const appRegistry = new Registry();
     const llmeter = init({ ...quiet, promRegistry: appRegistry });
-    llmeter.recorder.startOperation({ requestModel: 'gpt-4o' }).end({ usage: { inputTokens: 2, outputTokens: 1 } });
+    llmeter.recorder
+      .startOperation({ requestModel: 'gpt-4o' })
+      .end({ usage: { inputTokens: 2, outputTokens: 1 } });
     const text = await appRegistry.metrics();
     expect(text).toContain('gen_ai_client_operation_duration_seconds_count');
     expect(text).toContain('gen_ai_client_token_usage_bucket');

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { context, trace } from '@opentelemetry/api';
 import { setupInMemory } from '@llmeter/testing/in-memory';
+import { context, trace } from '@opentelemetry/api';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createLogger, traceCorrelationMixin } from '../src/index';
@@ -21,9 +21,17 @@ describe('logs', () => {
     const { lines, stream } = capture();
     const t = setupInMemory({ logger: pino({ level: 'info' }, stream) });
     const start = performance.now();
-    const op = t.llmeter.recorder.startOperation({ requestModel: 'gpt-4o-mini', request: { stream: true }, startTime: start });
+    const op = t.llmeter.recorder.startOperation({
+      requestModel: 'gpt-4o-mini',
+      request: { stream: true },
+      startTime: start,
+    });
     op.chunk(start + 100);
-    op.end({ responseModel: 'gpt-4o-mini-2024-07-18', finishReasons: ['stop'], usage: { inputTokens: 1000, outputTokens: 200 } });
+    op.end({
+      responseModel: 'gpt-4o-mini-2024-07-18',
+      finishReasons: ['stop'],
+      usage: { inputTokens: 1000, outputTokens: 200 },
+    });
     await t.shutdown();
     expect(lines).toHaveLength(1);
     const line = lines[0];
@@ -64,7 +72,10 @@ describe('logs', () => {
     context.with(trace.setSpan(context.active(), span), () => app.info('inside'));
     app.info('outside');
     span.end();
-    expect(lines[0]).toMatchObject({ trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId });
+    expect(lines[0]).toMatchObject({
+      trace_id: span.spanContext().traceId,
+      span_id: span.spanContext().spanId,
+    });
     expect(lines[1]).not.toHaveProperty('trace_id');
     expect(typeof ours.info).toBe('function');
     await t.shutdown();

@@ -18,7 +18,9 @@ function get(port: number, path: string, headers: Record<string, string> = {}) {
       res.on('data', (c) => {
         body += c;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -36,7 +38,10 @@ function record(t: InMemoryLLMeter) {
   });
   op.chunk(start + 50);
   op.chunk(start + 60);
-  op.end({ responseModel: 'gpt-4o-mini-2024-07-18', usage: { inputTokens: 100, outputTokens: 20 } });
+  op.end({
+    responseModel: 'gpt-4o-mini-2024-07-18',
+    usage: { inputTokens: 100, outputTokens: 20 },
+  });
   return op;
 }
 
@@ -47,8 +52,10 @@ describe('/metrics names', () => {
     expect(names).toMatchObject({
       'gen_ai.client.token.usage': 'gen_ai_client_token_usage',
       'gen_ai.client.operation.duration': 'gen_ai_client_operation_duration_seconds',
-      'gen_ai.client.operation.time_to_first_chunk': 'gen_ai_client_operation_time_to_first_chunk_seconds',
-      'gen_ai.client.operation.time_per_output_chunk': 'gen_ai_client_operation_time_per_output_chunk_seconds',
+      'gen_ai.client.operation.time_to_first_chunk':
+        'gen_ai_client_operation_time_to_first_chunk_seconds',
+      'gen_ai.client.operation.time_per_output_chunk':
+        'gen_ai_client_operation_time_per_output_chunk_seconds',
       'llmeter.client.cost': 'llmeter_client_cost_total',
       'llmeter.client.active_requests': 'llmeter_client_active_requests',
       'llmeter.guardrail.activations': 'llmeter_guardrail_activations_total',
@@ -83,10 +90,14 @@ describe('/metrics names', () => {
     expect(text).toMatch(/llmeter_client_cost_total\{/);
     const exemplar = `# {trace_id="${traceId}",span_id="${spanId}"}`;
     const withExemplar = text.split('\n').filter((l) => l.includes(exemplar));
-    expect(withExemplar.some((l) => l.startsWith('gen_ai_client_operation_duration_seconds_bucket'))).toBe(true);
-    expect(withExemplar.some((l) => l.startsWith('gen_ai_client_operation_time_to_first_chunk_seconds_bucket'))).toBe(
-      true,
-    );
+    expect(
+      withExemplar.some((l) => l.startsWith('gen_ai_client_operation_duration_seconds_bucket')),
+    ).toBe(true);
+    expect(
+      withExemplar.some((l) =>
+        l.startsWith('gen_ai_client_operation_time_to_first_chunk_seconds_bucket'),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -113,7 +124,8 @@ describe('/metrics handler and listener', () => {
   });
 
   it('exposes the GPU UUIDs from NVIDIA_VISIBLE_DEVICES as an info series joinable on UUID', async () => {
-    process.env.NVIDIA_VISIBLE_DEVICES = 'GPU-6a8c1f2e-0000-4b7e-9d0a-123456789abc,GPU-11111111-2222-3333-4444-555555555555';
+    process.env.NVIDIA_VISIBLE_DEVICES =
+      'GPU-6a8c1f2e-0000-4b7e-9d0a-123456789abc,GPU-11111111-2222-3333-4444-555555555555';
     try {
       t = setupInMemory();
       const text = await t.metricsText();
