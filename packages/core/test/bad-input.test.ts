@@ -15,15 +15,13 @@ describe('bad inputs produce sane telemetry and no exception', () => {
   it('drops missing, NaN, negative, fractional-garbage and absurd token counts', async () => {
     const bad = [Number.NaN, -5, Number.POSITIVE_INFINITY, 1e30, '12', null, {}, undefined];
     for (const value of bad) {
-      t.llmeter.recorder
-        .startOperation({ requestModel: 'gpt-4o' })
-        .end({
-          usage: {
-            inputTokens: value as never,
-            outputTokens: value as never,
-            cacheReadInputTokens: value as never,
-          },
-        });
+      t.llmeter.recorder.startOperation({ requestModel: 'gpt-4o' }).end({
+        usage: {
+          inputTokens: value as never,
+          outputTokens: value as never,
+          cacheReadInputTokens: value as never,
+        },
+      });
     }
     t.llmeter.recorder
       .startOperation({ requestModel: 'gpt-4o' })
