@@ -60,7 +60,7 @@ export function stringArray(value: unknown): string[] | undefined {
   return out.length > 0 ? out.slice(0, 64) : undefined;
 }
 
-/** error.type for a failure: the adapter's, else a status code, else the error class. */
+/** error.type for a failure: the adapter's, else the error class (or its `name`), else `_OTHER`. */
 export function errorType(error: unknown, explicit?: string): string {
   const given = name(explicit);
   if (given) return given;
@@ -78,7 +78,7 @@ function derivedErrorType(error: unknown): string {
       return ctor;
     }
     const errName = (error as { name?: unknown }).name;
-    if (typeof errName === 'string' && errName !== 'Error' && errName.length < 64) return errName;
+    if (typeof errName === 'string' && errName.length > 0 && errName.length < 64) return errName;
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && code.length < 64) return code;
   }

@@ -1,0 +1,131 @@
+import type { OtlpReceiver, OtlpReceiverFault } from '../types.js';
+import { logsOf, spansOf } from './normalize.js';
+import { metricsOf } from './normalize-metrics.js';
+import type {
+  ReceivedLogRecord,
+  ReceivedMetric,
+  ReceivedSpan,
+  ReceiverRequest,
+} from './telemetry-types.js';
+
+interface Entry {
+  request: ReceiverRequest;
+  spans: ReceivedSpan[];
+  metrics: ReceivedMetric[];
+  logs: ReceivedLogRecord[];
+}
+
+const DEFAULT_WAIT_MS = 10_000;
+
+/**
+ * What both receivers keep: the request log, its normalized view (computed
+ * once per request, because waitFor predicates re-read it after every
+ * request), the fault switch and the waiters.
+ */
+export class ReceiverStore {
+  private entries: Entry[] = [];
+  private readonly waiters = new Set<(closed?: Error) => void>();
+  private fault: OtlpReceiverFault | undefined;
+  private faultRemaining: number | undefined;
+
+  constructor(fault?: OtlpReceiverFault) {
+    this.setFault(fault);
+  }
+
+  setFault(fault: OtlpReceiverFault | undefined): void {
+    this.fault = fault;
+    this.faultRemaining = fault?.times;
+  }
+
+  /** The fault that applies to the request now arriving, counting down `times`. */
+  takeFault(): OtlpReceiverFault | undefined {
+    if (!this.fault) return undefined;
+    if (this.faultRemaining !== undefined) {
+      if (this.faultRemaining <= 0) {
+        this.fault = undefined;
+        return undefined;
+      }
+      this.faultRemaining -= 1;
+    }
+    return this.fault;
+  }
+
+  record(request: ReceiverRequest): void {
+    const body = request.accepted ? request.body : {};
+    const entry: Entry = { request, spans: [], metrics: [], logs: [] };
+    if (request.signal === 'traces') entry.spans = spansOf(body);
+    else if (request.signal === 'metrics') entry.metrics = metricsOf(body);
+    else entry.logs = logsOf(body);
+    this.entries.push(entry);
+    for (const check of [...this.waiters]) check();
+  }
+
+  requests(): ReceiverRequest[] {
+    return this.entries.map((e) => e.request);
+  }
+
+  spans(): ReceivedSpan[] {
+    return this.entries.flatMap((e) => e.spans);
+  }
+
+  metrics(): ReceivedMetric[] {
+    return this.entries.flatMap((e) => e.metrics);
+  }
+
+  logs(): ReceivedLogRecord[] {
+    return this.entries.flatMap((e) => e.logs);
+  }
+
+  reset(): void {
+    this.entries = [];
+  }
+
+  waitFor<T>(
+    receiver: OtlpReceiver,
+    predicate: (receiver: OtlpReceiver) => T | undefined | null | false,
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const check = (closed?: Error): void => {
+        try {
+          if (closed) throw closed;
+          const result = predicate(receiver);
+          if (!result) return;
+          finish();
+          resolve(result);
+        } catch (error) {
+          finish();
+          reject(error);
+        }
+      };
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+      if (!this.waiters.has(check)) return;
+      timer = setTimeout(() => {
+        finish();
+        reject(new Error(`waitFor: condition not met within ${timeoutMs} ms; ${this.summary()}`));
+      }, timeoutMs);
+    });
+  }
+
+  /** Rejects pending waitFor calls: nothing more can arrive. */
+  close(): void {
+    const error = new Error('waitFor: the receiver was closed');
+    for (const check of [...this.waiters]) check(error);
+  }
+
+  /** What arrived, for timeout messages that explain themselves. */
+  summary(): string {
+    const names = (items: { name: string }[]) => [...new Set(items.map((i) => i.name))].join(', ');
+    const rejected = this.entries.filter((e) => !e.request.accepted).length;
+    return (
+      `received ${this.entries.length} request(s) (${rejected} refused by a fault); ` +
+      `spans: [${names(this.spans())}]; metrics: [${names(this.metrics())}]; log records: ${this.logs().length}`
+    );
+  }
+}
