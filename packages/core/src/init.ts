@@ -113,7 +113,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
     metrics,
     prices: new PriceBook(options.prices, config.pricesFile),
     content,
-    log: options.logger === false ? undefined : new OperationLog(logger, content),
+    log: options.logger === false ? undefined : new OperationLog(logger),
     semconv: config.semconv,
   });
 

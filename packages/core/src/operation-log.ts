@@ -1,7 +1,5 @@
 import type { Logger } from 'pino';
 import { LOG_EVENT_LLM_CALL_COMPLETED } from './constants';
-import type { ContentPolicy } from './content';
-import type { LLMOperationResult } from './types';
 
 interface LoggedOperation {
   readonly span: import('@opentelemetry/api').Span;
@@ -13,21 +11,20 @@ interface LoggedOperation {
   readonly usage: import('./types').Usage | undefined;
   readonly stream: boolean;
   readonly timeToFirstChunkS: number | undefined;
+  readonly inputMessagesJson: string | undefined;
 }
 
 interface LoggedOutcome {
   durationS: number;
   errorType: string | undefined;
   costUsd: number | undefined;
-  result: LLMOperationResult | undefined;
+  incomplete: boolean;
+  outputMessagesJson: string | undefined;
 }
 
 /** Writes the one `llm_call_completed` line per operation. */
 export class OperationLog {
-  constructor(
-    private readonly logger: Logger,
-    private readonly content: ContentPolicy,
-  ) {}
+  constructor(private readonly logger: Logger) {}
 
   inference(op: LoggedOperation, outcome: LoggedOutcome): void {
     const level = outcome.errorType === undefined ? 'info' : 'warn';
@@ -53,10 +50,10 @@ export class OperationLog {
       cost_usd: outcome.costUsd,
       finish_reasons: op.finishReasons,
       error_type: outcome.errorType,
-      incomplete: outcome.result?.incomplete === true ? true : undefined,
+      incomplete: outcome.incomplete ? true : undefined,
     };
-    const output = this.content.messages(outcome.result?.outputMessages);
-    if (output !== undefined) line.output_messages = output;
+    if (op.inputMessagesJson !== undefined) line.input_messages = op.inputMessagesJson;
+    if (outcome.outputMessagesJson !== undefined) line.output_messages = outcome.outputMessagesJson;
     this.logger[level](line, LOG_EVENT_LLM_CALL_COMPLETED);
   }
 }

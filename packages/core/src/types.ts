@@ -51,9 +51,9 @@ export interface LLMeterOptions {
   disabled?: boolean;
 
   /** Env: OTEL_TRACES_EXPORTER. Default `otlp` (gRPC). */
-  tracesExporter?: TracesExporterName[];
+  tracesExporter?: readonly TracesExporterName[];
   /** Env: OTEL_METRICS_EXPORTER. Default `otlp,prometheus`. */
-  metricsExporter?: MetricsExporterName[];
+  metricsExporter?: readonly MetricsExporterName[];
   /** OTLP/gRPC traces endpoint. Env: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT. */
   otlpTracesEndpoint?: string;
   /** OTLP/HTTP metrics endpoint (full URL). Env: OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT + /v1/metrics. */

@@ -48,6 +48,8 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
   /** Gaps between chunks, kept until end because response model (a label) is known only then. */
   chunkGapsS: number[] = [];
   private readonly outer: InferenceLink | undefined;
+  /** Captured prompt (JSON), only with content capture on; shared by the span and the log line. */
+  readonly inputMessagesJson: string | undefined;
 
   constructor(
     private readonly deps: RecorderDeps,
@@ -78,6 +80,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
       parent,
     );
     this.context = trace.setSpan(parent, this.span).setValue(INFERENCE_KEY, this);
+    this.inputMessagesJson = deps.content.messages(start.inputMessages);
     if (!this.nested) {
       activeAgent(parent)?.countInferenceCall();
       deps.metrics?.add('activeRequests', 1, this.activeAttributes());
@@ -171,8 +174,9 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
       const cost = this.nested
         ? undefined
         : this.deps.prices.cost(this.responseModel ?? this.requestModel, this.usage);
+      const outputJson = this.deps.content.messages(result?.outputMessages);
       if (this.span.isRecording()) {
-        this.setEndAttributes(result, cost?.total);
+        this.setEndAttributes(result, cost?.total, outputJson);
         if (errorType !== undefined) failSpan(this.span, error, errorType);
       }
       if (this.nested) {
@@ -184,7 +188,13 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
           cost,
           exemplar: exemplarOf(this.span),
         });
-        this.deps.log?.inference(this, { durationS, errorType, costUsd: cost?.total, result });
+        this.deps.log?.inference(this, {
+          durationS,
+          errorType,
+          costUsd: cost?.total,
+          incomplete: result?.incomplete === true,
+          outputMessagesJson: outputJson,
+        });
       }
     } catch (e) {
       reportInternalError('inference.end', e);
@@ -245,7 +255,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     }
     setDefined(attrs, ATTR.CONVERSATION_ID, clean.name(start.conversationId));
     const content = this.deps.content;
-    setDefined(attrs, ATTR.INPUT_MESSAGES, content.messages(start.inputMessages));
+    setDefined(attrs, ATTR.INPUT_MESSAGES, this.inputMessagesJson);
     setDefined(attrs, ATTR.SYSTEM_INSTRUCTIONS, content.parts(start.systemInstructions, 'system'));
     if (content.enabled && Array.isArray(start.toolDefinitions)) {
       setDefined(
@@ -260,6 +270,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
   private setEndAttributes(
     result: LLMOperationResult | undefined,
     costUsd: number | undefined,
+    outputJson: string | undefined,
   ): void {
     const attrs: Attributes = {};
     setDefined(attrs, ATTR.RESPONSE_MODEL, this.responseModel);
@@ -287,7 +298,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
         this.firstChunkAt === undefined ? 0 : this.chunkGapsS.length + 1;
     }
     if (result?.incomplete === true) attrs[ATTR.LLMETER_STREAM_INCOMPLETE] = true;
-    setDefined(attrs, ATTR.OUTPUT_MESSAGES, this.deps.content.messages(result?.outputMessages));
+    setDefined(attrs, ATTR.OUTPUT_MESSAGES, outputJson);
     const extra = result?.attributes;
     if (extra && typeof extra === 'object') {
       for (const key of Object.keys(extra)) setDefined(attrs, key, extra[key]);
