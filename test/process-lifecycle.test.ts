@@ -89,6 +89,14 @@ describe('SIGTERM', () => {
   });
 });
 
+describe('never keeps the process alive', () => {
+  it('exits on its own with exporters failing, a /metrics listener and no shutdown()', async () => {
+    const result = await run(['no-keepalive-app.mjs']).exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('done');
+  });
+});
+
 describe('zero-code start: the register entry', () => {
   it('works with node --import @llmeter/core/register (ESM)', async () => {
     const result = await run(['--import', '@llmeter/core/register', 'register-app.mjs']).exited;
