@@ -232,7 +232,15 @@ export function prometheusName(def: Pick<InstrumentDefinition, 'name' | 'unit' |
   return name;
 }
 
-/** Attribute key to Prometheus label name. */
+const labelNames = new Map<string, string>();
+
+/** Attribute key to Prometheus label name (memoised: it runs for every label of every record). */
 export function prometheusLabel(attributeKey: string): string {
-  return attributeKey.replace(/[^a-zA-Z0-9_]/g, '_');
+  let label = labelNames.get(attributeKey);
+  if (label === undefined) {
+    label = attributeKey.replace(/[^a-zA-Z0-9_]/g, '_');
+    // Keys are ours (a few dozen), but extra span attributes could bring others: stay bounded.
+    if (labelNames.size < 1000) labelNames.set(attributeKey, label);
+  }
+  return label;
 }
