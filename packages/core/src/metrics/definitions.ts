@@ -18,6 +18,8 @@ export interface InstrumentDefinition {
   exemplars?: boolean;
   /** Integer histogram (OTel valueType INT). */
   integer?: boolean;
+  /** Recorded in bulk (one call per operation with many values): see bulk-histogram.ts. */
+  bulk?: boolean;
 }
 
 const COMMON = [
@@ -70,6 +72,7 @@ function sharedInstruments() {
         COMMON,
       ),
       exemplars: false,
+      bulk: true,
     },
     serverRequestDuration: duration(
       METRIC.SERVER_REQUEST_DURATION,

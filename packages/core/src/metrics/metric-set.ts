@@ -16,6 +16,13 @@ export class MetricSet {
     this.prom?.record(key, value, attributes, exemplar);
   }
 
+  /** Many observations of one histogram with one attribute set (per-chunk timings). */
+  recordMany(key: string, values: readonly number[], attributes: Attributes): void {
+    if (values.length === 0) return;
+    this.otel?.recordMany(key, values, attributes);
+    this.prom?.recordMany(key, values, attributes);
+  }
+
   /** Up-down counters take negative deltas. */
   add(key: string, delta: number, attributes: Attributes): void {
     if (!Number.isFinite(delta)) return;

@@ -38,6 +38,13 @@ export class OtelSink {
     }
   }
 
+  recordMany(key: string, values: readonly number[], attributes: Attributes): void {
+    const entry = this.instruments.get(key);
+    if (!entry) return;
+    const histogram = entry.instrument as Histogram;
+    for (const value of values) histogram.record(value, attributes);
+  }
+
   record(key: string, value: number, attributes: Attributes): void {
     const entry = this.instruments.get(key);
     if (!entry) return;

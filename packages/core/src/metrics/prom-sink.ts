@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
+import { BulkHistogram } from './bulk-histogram';
 import { type InstrumentDefinition, prometheusLabel, prometheusName } from './definitions';
 
 export interface Exemplar {
@@ -9,7 +10,7 @@ export interface Exemplar {
 
 interface PromEntry {
   kind: InstrumentDefinition['kind'];
-  metric: Histogram | Counter | Gauge;
+  metric: Histogram | Counter | Gauge | BulkHistogram;
   exemplars: boolean;
 }
 
@@ -38,7 +39,15 @@ export class PromSink {
         labelNames: def.attributes.map(prometheusLabel),
         registers: [registry],
       };
-      let metric: Histogram | Counter | Gauge;
+      let metric: Histogram | Counter | Gauge | BulkHistogram;
+      if (def.bulk) {
+        metric = new BulkHistogram(common.name, common.help, common.labelNames, def.buckets ?? [], [
+          registry,
+          ...extraRegistries,
+        ]);
+        this.metrics.set(key, { kind: def.kind, metric, exemplars: false });
+        continue;
+      }
       if (def.kind === 'histogram') {
         metric = new Histogram({
           ...common,
@@ -59,9 +68,24 @@ export class PromSink {
     }
   }
 
+  /** Many observations of one label set (per-chunk timings): labels are built once. */
+  recordMany(key: string, values: readonly number[], attributes: Attributes): void {
+    const entry = this.metrics.get(key);
+    if (!entry) return;
+    if (entry.metric instanceof BulkHistogram) {
+      entry.metric.observeMany(toLabels(attributes), values);
+      return;
+    }
+    for (const value of values) this.record(key, value, attributes);
+  }
+
   record(key: string, value: number, attributes: Attributes, exemplar?: Exemplar): void {
     const entry = this.metrics.get(key);
     if (!entry) return;
+    if (entry.metric instanceof BulkHistogram) {
+      entry.metric.observeMany(toLabels(attributes), [value]);
+      return;
+    }
     const labels = toLabels(attributes);
     if (entry.kind === 'histogram') {
       const histogram = entry.metric as Histogram;

@@ -36,7 +36,7 @@ export function recordInferenceMetrics(
   const ttft = op.timeToFirstChunkS;
   if (ttft !== undefined) {
     metrics.record('timeToFirstChunk', ttft, common, outcome.exemplar);
-    for (const gap of op.chunkGapsS) metrics.record('timePerOutputChunk', gap, common);
+    metrics.recordMany('timePerOutputChunk', op.chunkGapsS, common);
   }
 
   if (latest) recordLatestTokens(deps, op, common, outcome.errorType !== undefined);
