@@ -11,7 +11,7 @@ export {
   withTool,
 } from './helpers';
 export { getLLMeter, getRecorder, init, type LLMeter } from './init';
-export { internalLogger, reportInternalError, warnOnce } from './internal-log';
+export { infoOnce, internalLogger, reportInternalError, warnOnce } from './internal-log';
 export { createLogger, traceCorrelationMixin } from './logger';
 export {
   type InstrumentDefinition,

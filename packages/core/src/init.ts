@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { Tracer } from '@opentelemetry/api';
+import type { Meter, Tracer } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 import { collectDefaultMetrics, Pushgateway, Registry } from 'prom-client';
@@ -38,6 +38,8 @@ export interface LLMeter {
   /** pino with trace_id/span_id on every line written inside a span. */
   readonly logger: Logger;
   readonly tracer: Tracer;
+  /** llmeter's OTel meter (undefined when no OTel metrics reader is configured), for adapters' own instruments. */
+  readonly meter: Meter | undefined;
   /** llmeter's prom-client registry (cumulative series for /metrics). */
   readonly promRegistry: Registry;
   /** The standalone /metrics listener, when LLMETER_METRICS_PORT / metricsPort is set. */
@@ -135,6 +137,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
     recorder,
     logger,
     tracer: traces.tracer,
+    meter: otelMetrics.meter,
     promRegistry,
     metricsServer,
     metricsHandler: handler,
@@ -186,6 +189,7 @@ function disabledInstance(config: ResolvedConfig): LLMeter {
     recorder: NOOP_RECORDER,
     logger: pino({ enabled: false }),
     tracer: trace.getTracer('@llmeter/core'),
+    meter: undefined,
     promRegistry,
     metricsServer: undefined,
     metricsHandler: () => createMetricsHandler(() => [promRegistry]),

@@ -1,0 +1,148 @@
+import { MAX_PENDING_EVENT_CHARS } from '../constants';
+
+/** What one parsed payload (an SSE event or a JSON body) says about the response. */
+export interface PayloadFacts {
+  /** Carries generated output (text, reasoning, refusal or a tool call delta). */
+  content: boolean;
+  model?: string;
+  completionTokens?: number;
+  errorType?: string;
+}
+
+/**
+ * An incremental `text/event-stream` parser (the WHATWG rules: lines end in
+ * CRLF, LF or CR; a blank line dispatches the event; `data:` lines are
+ * joined with LF). Events may be split across writes at any byte; it keeps
+ * only the unfinished line and the event being assembled.
+ */
+export class SseParser {
+  private pending = '';
+  private data: string[] = [];
+  private pendingData = 0;
+  /** Set when an event grew beyond the bound: parsing stopped. */
+  overflow = false;
+
+  constructor(private readonly onEvent: (data: string) => void) {}
+
+  push(text: string): void {
+    if (this.overflow) return;
+    const buf = this.pending + text;
+    let start = 0;
+    for (let i = 0; i < buf.length; i++) {
+      const c = buf.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      if (c === 13) {
+        if (i + 1 === buf.length) break; // CR at the end: wait, an LF may follow in the next write
+        if (buf.charCodeAt(i + 1) === 10) {
+          this.line(buf.slice(start, i));
+          i++;
+          start = i + 1;
+          continue;
+        }
+      }
+      this.line(buf.slice(start, i));
+      start = i + 1;
+    }
+    this.pending = start === 0 ? buf : buf.slice(start);
+    if (this.pending.length + this.pendingData > MAX_PENDING_EVENT_CHARS) this.stop();
+  }
+
+  /** End of the response: a last event without its blank line still counts. */
+  end(): void {
+    if (this.overflow) return;
+    if (this.pending.length > 0) {
+      const last = this.pending.endsWith('\r') ? this.pending.slice(0, -1) : this.pending;
+      this.pending = '';
+      this.line(last);
+    }
+    this.dispatch();
+  }
+
+  private line(line: string): void {
+    if (line.length === 0) {
+      this.dispatch();
+      return;
+    }
+    if (line.charCodeAt(0) === 58 /* ':' comment */) return;
+    if (!line.startsWith('data')) return; // event:, id:, retry: say nothing about tokens
+    if (line.length === 4) {
+      this.data.push('');
+    } else if (line.charCodeAt(4) === 58) {
+      const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+      this.data.push(value);
+      this.pendingData += value.length;
+    }
+  }
+
+  private dispatch(): void {
+    if (this.data.length === 0) return;
+    const data = this.data.length === 1 ? this.data[0]! : this.data.join('\n');
+    this.data = [];
+    this.pendingData = 0;
+    this.onEvent(data);
+  }
+
+  private stop(): void {
+    this.overflow = true;
+    this.pending = '';
+    this.data = [];
+  }
+}
+
+const ERROR_TYPE_SHAPE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * Reads an OpenAI-compatible payload: a chat/completions chunk or body, a
+ * legacy completions one, an embeddings one, or an error object.
+ */
+export function payloadFacts(payload: unknown): PayloadFacts {
+  const facts: PayloadFacts = { content: false };
+  if (!payload || typeof payload !== 'object') return facts;
+  const p = payload as Record<string, unknown>;
+  if (typeof p.model === 'string' && p.model.length > 0) facts.model = p.model;
+  const usage = p.usage as Record<string, unknown> | null | undefined;
+  if (usage && typeof usage === 'object') {
+    const n = usage.completion_tokens ?? usage.output_tokens;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 0) facts.completionTokens = n;
+  }
+  if (p.error !== undefined && p.error !== null) facts.errorType = errorTypeOf(p.error);
+  if (Array.isArray(p.choices)) {
+    for (const choice of p.choices) {
+      if (choiceHasContent(choice)) {
+        facts.content = true;
+        break;
+      }
+    }
+  }
+  return facts;
+}
+
+function choiceHasContent(choice: unknown): boolean {
+  if (!choice || typeof choice !== 'object') return false;
+  const c = choice as Record<string, unknown>;
+  if (typeof c.text === 'string' && c.text.length > 0) return true; // legacy completions
+  const part = (c.delta ?? c.message) as Record<string, unknown> | undefined;
+  if (!part || typeof part !== 'object') return false;
+  return (
+    nonEmpty(part.content) ||
+    nonEmpty(part.reasoning_content) ||
+    nonEmpty(part.reasoning) ||
+    nonEmpty(part.refusal) ||
+    (Array.isArray(part.tool_calls) && part.tool_calls.length > 0)
+  );
+}
+
+function nonEmpty(value: unknown): boolean {
+  return typeof value === 'string' ? value.length > 0 : Array.isArray(value) && value.length > 0;
+}
+
+/** A bounded `error.type` from an OpenAI-style error object (the app's own vocabulary). */
+function errorTypeOf(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const e = error as Record<string, unknown>;
+    for (const candidate of [e.type, e.code]) {
+      if (typeof candidate === 'string' && ERROR_TYPE_SHAPE.test(candidate)) return candidate;
+    }
+  }
+  return 'error';
+}
