@@ -29,6 +29,17 @@ export {
   type MetricsHandlerOptions,
   type MetricsRequestHandler,
 } from './prometheus/handler';
-export { activeAgent, activeInference } from './recorder/context-keys';
+export {
+  activeAgent,
+  activeInference,
+  type InferenceLink,
+  type NestedResult,
+} from './recorder/context-keys';
+export {
+  findOuterInference,
+  type OuterInferenceResolver,
+  registerOuterInferenceResolver,
+} from './recorder/coordination';
 export { Recorder, type ServedRequest } from './recorder/recorder';
+export { errorType } from './sanitize';
 export type * from './types';
