@@ -1,0 +1,130 @@
+import {
+  type GenAIMessage,
+  type GenAIMessagePart,
+  type LLMOperationResult,
+  type LLMOperationStart,
+  OPERATION,
+} from '@llmeter/core';
+import { OPENAI_ATTR } from '../constants';
+import { chatInputMessages, chatOutputMessage } from '../parse/messages';
+import { completionUsage } from '../parse/usage';
+import { type Json, list, num, obj, parseArguments, str, stringList } from '../parse/values';
+import { ChoicesStream, TextParts, ToolCallParts } from './choices-stream';
+import type { Surface } from './surface';
+
+/** `openai.response.*` attributes of a chat completion or chunk. */
+export function responseAttributes(r: Json): Json | undefined {
+  const tier = str(r.service_tier);
+  const fingerprint = str(r.system_fingerprint);
+  if (!tier && !fingerprint) return undefined;
+  const attrs: Json = {};
+  if (tier) attrs[OPENAI_ATTR.RESPONSE_SERVICE_TIER] = tier;
+  if (fingerprint) attrs[OPENAI_ATTR.RESPONSE_SYSTEM_FINGERPRINT] = fingerprint;
+  return attrs;
+}
+
+export function requestAttributes(body: Json): LLMOperationStart['attributes'] {
+  const tier = str(body.service_tier);
+  return tier ? { [OPENAI_ATTR.REQUEST_SERVICE_TIER]: tier } : undefined;
+}
+
+/** `client.chat.completions.create()`, and through it `.parse()`, `.stream()` and `.runTools()`. */
+export const chatSurface: Surface = {
+  operation: OPERATION.CHAT,
+  acceptsStreamOptions: true,
+
+  start(body, capture) {
+    const start: LLMOperationStart = {
+      operation: OPERATION.CHAT,
+      requestModel: str(body.model),
+      request: {
+        maxTokens: num(body.max_completion_tokens) ?? num(body.max_tokens),
+        temperature: num(body.temperature),
+        topP: num(body.top_p),
+        frequencyPenalty: num(body.frequency_penalty),
+        presencePenalty: num(body.presence_penalty),
+        stopSequences: stringList(body.stop),
+        seed: num(body.seed),
+        choiceCount: num(body.n),
+        stream: body.stream === true,
+      },
+      attributes: requestAttributes(body),
+    };
+    if (capture) {
+      start.inputMessages = chatInputMessages(body.messages);
+      if (Array.isArray(body.tools)) start.toolDefinitions = body.tools;
+    }
+    return start;
+  },
+
+  result(response, capture) {
+    const r = obj(response);
+    if (!r) return {};
+    const choices = list(r.choices);
+    const result: LLMOperationResult = {
+      responseModel: str(r.model),
+      responseId: str(r.id),
+      finishReasons: choices.map((c) => str(obj(c)?.finish_reason)).filter((f) => f !== undefined),
+      usage: completionUsage(r.usage),
+      attributes: responseAttributes(r) as LLMOperationResult['attributes'],
+    };
+    if (capture) {
+      result.outputMessages = choices.map((c) => chatOutputMessage(obj(c) ?? {}));
+    }
+    return result;
+  },
+
+  accumulator(capture) {
+    return new ChatStream(capture);
+  },
+};
+
+class ChatStream extends ChoicesStream {
+  private text: TextParts | undefined;
+  private tools: ToolCallParts | undefined;
+
+  protected override chunkAttributes(chunk: Json): Json | undefined {
+    return responseAttributes(chunk);
+  }
+
+  protected collect(index: number, choice: Json): void {
+    const delta = obj(choice.delta);
+    if (!delta) return;
+    if (delta.content !== undefined && delta.content !== null) {
+      this.text ??= new TextParts();
+      this.text.append(index, delta.content);
+    }
+    if (delta.tool_calls) {
+      this.tools ??= new ToolCallParts();
+      this.tools.append(index, delta.tool_calls);
+    }
+  }
+
+  protected messages(reasons: (string | undefined)[]): GenAIMessage[] {
+    const count = Math.max(
+      reasons.length,
+      this.text?.texts.length ?? 0,
+      this.tools?.calls.length ?? 0,
+    );
+    const out: GenAIMessage[] = [];
+    for (let index = 0; index < count; index++) {
+      const parts: GenAIMessagePart[] = [];
+      const text = this.text?.texts[index];
+      if (text) parts.push({ type: 'text', content: text });
+      for (const call of this.tools?.calls[index] ?? []) {
+        if (!call) continue;
+        parts.push({
+          type: 'tool_call',
+          id: call.id,
+          name: call.name ?? 'unknown',
+          arguments: parseArguments(call.arguments),
+        });
+      }
+      const message: GenAIMessage = { role: 'assistant', parts };
+      const finish = reasons[index];
+      if (finish) message.finish_reason = finish;
+      out.push(message);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts', 'src/auto.ts', 'src/register.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node22',
+  platform: 'node',
+  // Peers stay peers: the application's one `openai` and one OTel API; core is shared state.
+  external: ['openai', '@opentelemetry/api', '@llmeter/core'],
+});
