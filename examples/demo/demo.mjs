@@ -1,0 +1,174 @@
+// llmeter demo: the example agent service (examples/agent-service) against
+// the mock LLM, exporting over real OTLP to receivers in this process.
+// Sends a varied burst (agent runs with tool calls and a failing tool,
+// streamed and JSON chat, the OpenAI-compatible serving route, one upstream
+// 429), then prints a per-model table computed from the service's own
+// /metrics, one trace as an indented tree, and where the live endpoints are.
+// `node demo.mjs --serve` keeps everything running for exploration.
+// Offline: nothing leaves 127.0.0.1.
+import { randomBytes } from 'node:crypto';
+import { startOtlpGrpcReceiver, startOtlpHttpReceiver } from '@llmeter/testing';
+import { launchAgentService } from '../agent-service/launch.mjs';
+import { printTable, printTrace, progress } from '../core-demo/print.mjs';
+import { parsePrometheusText } from '../core-demo/prom-text.mjs';
+import { agentSummary, asReadableSpan, modelRows } from './summarize.mjs';
+
+const serve = process.argv.includes('--serve');
+const traces = await startOtlpGrpcReceiver();
+const metrics = await startOtlpHttpReceiver();
+const service = await launchAgentService({
+  port: serve ? Number(process.env.PORT ?? 3000) : 0,
+  env: {
+    // Always the embedded mock LLM, whatever this shell has configured.
+    OPENAI_API_KEY: undefined,
+    OPENAI_BASE_URL: undefined,
+    OTEL_SDK_DISABLED: undefined,
+    OTEL_TRACES_SAMPLER: undefined,
+    OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+    LLMETER_METRICS_PORT: undefined,
+    OTEL_SERVICE_NAME: 'agent-service',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_METRICS_EXPORTER: 'otlp,prometheus',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: traces.url,
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: metrics.metricsUrl,
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+    OTEL_METRIC_EXPORT_INTERVAL: serve ? '10000' : '2000',
+  },
+});
+console.log(`agent-service listening on ${service.url} (upstream: ${service.upstream} LLM)`);
+
+// The trace drawn at the end: one agent run, continued from this traceparent.
+const traceId = randomBytes(16).toString('hex');
+const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+
+const json = { 'content-type': 'application/json' };
+const toolArgs = (args) => ({ 'x-mock-tool-arguments': JSON.stringify(args) });
+const agent = (question, headers = {}) => ({ path: '/agent', body: { question }, headers });
+const stream = (message, headers = {}) => ({ path: '/chat/stream', body: { message }, headers });
+const served = (stream) => ({
+  path: '/v1/chat/completions',
+  body: {
+    model: 'gpt-4.1-mini',
+    stream,
+    ...(stream && { stream_options: { include_usage: true } }),
+    messages: [{ role: 'user', content: 'Summarize the forecast for Lisbon.' }],
+  },
+});
+// The mock LLM calls the tools a question names; x-mock-* headers are
+// forwarded to it by the service in mock mode (see agent-service/src/upstream.mjs).
+const cities = ['Lisbon', 'Paris', 'Tokyo', 'Lisbon', 'Paris', 'Tokyo'];
+const zones = ['Europe/Lisbon', 'Europe/Paris', 'Asia/Tokyo'];
+const plan = [
+  ...cities.map((city) =>
+    agent(`What is the weather in ${city}? (get_weather)`, toolArgs({ city })),
+  ),
+  ...zones.map((timezone) =>
+    agent(`What time is it in ${timezone}? (get_time)`, toolArgs({ timezone })),
+  ),
+  agent('What time is it on Mars? (get_time)', toolArgs({ timezone: 'Mars/Olympus_Mons' })),
+  agent('What is the weather in Lisbon, and the time on Mars? (get_weather, get_time)', {
+    ...toolArgs({ city: 'Lisbon', timezone: 'Mars/Olympus_Mons' }),
+    traceparent,
+  }),
+  agent('Hello! Who are you?'),
+  ...Array.from({ length: 8 }, (_, i) => stream(`Tell me a short story, part ${i + 1}.`)),
+  { ...stream('This one hits the rate limit.', { 'x-mock-error-status': '429' }), expect: 429 },
+  ...Array.from({ length: 7 }, (_, i) => served(i % 2 === 0)),
+];
+// Interleave the kinds of request, as real traffic would (a fixed shuffle).
+const shuffled = plan.map((step, i) => [(i * 7919) % plan.length, step]);
+shuffled.sort((a, b) => a[0] - b[0]);
+
+let done = 0;
+const surprises = [];
+async function send(step) {
+  const response = await fetch(`${service.url}${step.path}`, {
+    method: 'POST',
+    headers: { ...json, ...step.headers },
+    body: JSON.stringify(step.body),
+  });
+  await response.arrayBuffer(); // SSE included: read to the end
+  if (response.status !== (step.expect ?? 200))
+    surprises.push(`${step.path} answered ${response.status}`);
+  progress(++done, plan.length);
+}
+const queue = shuffled.map(([, step]) => step);
+await Promise.all(
+  Array.from({ length: 3 }, async () => {
+    while (queue.length > 0) await send(queue.shift());
+  }),
+);
+if (surprises.length > 0) console.log(`unexpected answers: ${surprises.join('; ')}`);
+
+// The table, from the service's own Prometheus endpoint.
+const families = parsePrometheusText(await (await fetch(`${service.url}/metrics`)).text());
+printTable(modelRows(families));
+const summary = agentSummary(families);
+const ms = (s) => (s === undefined ? '-' : `${Math.round(s * 1000)} ms`);
+const tools = [...summary.tools]
+  .map(([name, t]) => `${name} ${t.calls}${t.failed ? ` (${t.failed} failed)` : ''}`)
+  .join(', ');
+console.log(
+  `\nAgent weather-agent: ${summary.invocations} runs, p50 ${ms(summary.agentP50)}; tool calls: ${tools}`,
+);
+console.log(
+  `Served /v1/chat/completions: ${summary.served} requests, server time to first token p50 ${ms(summary.servedTtft50)}, time per output token p50 ${ms(summary.servedTpot50)}`,
+);
+
+// The trace, as the collector would receive it (OTLP/gRPC).
+const spans = await traces
+  .waitFor((r) => {
+    const inTrace = r.spans().filter((s) => s.traceId === traceId);
+    return inTrace.some((s) => s.kindName === 'SERVER') ? inTrace : undefined;
+  }, 10_000)
+  .catch(() => []);
+const readable = spans.map(asReadableSpan);
+const root = readable.find((s) => s.kind === 2);
+if (root) printTrace(readable, root);
+else console.log('\n(no trace received over OTLP within 10 s)');
+
+const logLine = service.logs.find((l) => l.trace_id === traceId && l.msg === 'llm_call_completed');
+console.log(
+  `\nLogs: ${service.logs.length} JSON lines on the service's stdout (llmeter's pino; trace_id and span_id inside a request), e.g.`,
+);
+if (logLine) console.log(`  ${JSON.stringify(logLine)}`);
+
+console.log('\nLive endpoints');
+console.log(`  agent service        ${service.url}`);
+console.log(
+  `    POST /agent {"question": "..."}            LangChain agent (get_weather, get_time)`,
+);
+console.log(`    POST /chat/stream {"message": "..."}       direct OpenAI streaming, SSE`);
+console.log(`    POST /v1/chat/completions                  OpenAI-compatible, JSON or SSE`);
+console.log(
+  `    GET  /metrics                              Prometheus (OpenMetrics with exemplars on Accept)`,
+);
+console.log(`  mock LLM             ${service.upstreamUrl}`);
+console.log(`  OTLP/gRPC traces  →  ${traces.url}   OTLP/HTTP metrics  →  ${metrics.metricsUrl}`);
+
+if (serve) {
+  console.log(`\n--serve: running until Ctrl-C. Try:`);
+  console.log(
+    `  curl -s ${service.url}/agent -H 'content-type: application/json' -d '{"question":"What is the weather in Paris? (get_weather)"}'`,
+  );
+  console.log(`  curl -s ${service.url}/metrics | grep gen_ai_client_token_usage_sum`);
+  const stop = async () => {
+    await service.stop();
+    await Promise.all([traces.close(), metrics.close()]);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} else {
+  // SIGTERM: the service drains, flushes its last spans and delta metrics, exits.
+  const exit = await service.stop();
+  const exports = metrics.metrics();
+  const temporality = [
+    ...new Set(exports.filter((m) => m.type === 'histogram').map((m) => m.temporality)),
+  ];
+  console.log(
+    `\nService stopped (${exit.signal ?? `exit ${exit.code}`}). Received over OTLP: ${traces.spans().length} spans, ` +
+      `${metrics.requests().length} metric exports (${temporality.join('/') || 'none'} temporality).`,
+  );
+  console.log('Run it with --serve (pnpm demo --serve) to keep the endpoints above running.');
+  await Promise.all([traces.close(), metrics.close()]);
+}
