@@ -23,11 +23,23 @@ export function internalLogger(): Logger {
 
 function once(key: string): boolean {
   if (reported.has(key)) return false;
-  // Keys can contain user-supplied values (model names): keep the set bounded.
-  if (reported.size >= MAX_REMEMBERED) reported.clear();
+  // Keys can contain user-supplied values (model names): keep the set bounded. Past the
+  // bound, stay quiet rather than forget: forgetting would log every new name again,
+  // and a million distinct model names would become a million log lines.
+  if (reported.size >= MAX_REMEMBERED) {
+    if (!quietened) {
+      quietened = true;
+      logger.warn(
+        { distinct: MAX_REMEMBERED },
+        'llmeter reported many distinct problems; it logs no new ones from now on',
+      );
+    }
+    return false;
+  }
   reported.add(key);
   return true;
 }
+let quietened = false;
 
 /** Warn once per key. */
 export function warnOnce(key: string, message: string, detail?: Record<string, unknown>): void {
@@ -52,4 +64,5 @@ export function debugEnabled(): boolean {
 /** For tests: forget what was already reported. */
 export function resetReported(): void {
   reported.clear();
+  quietened = false;
 }
