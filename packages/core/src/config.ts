@@ -42,6 +42,8 @@ export interface ResolvedConfig {
   streamIncludeUsage: boolean;
   internalLogLevel: InternalLogLevel;
   shutdownTimeoutMs: number;
+  /** Most series (attribute sets) per metric, the overflow series included. */
+  cardinalityLimit: number;
 }
 
 const TRACES_EXPORTERS: readonly string[] = ['otlp', 'console', 'none'];
@@ -159,6 +161,11 @@ export function resolveConfig(options: LLMeterOptions, env: Env = process.env): 
       'warn',
     ) as InternalLogLevel,
     shutdownTimeoutMs: positive('shutdownTimeoutMs', options.shutdownTimeoutMs) ?? 5_000,
+    cardinalityLimit:
+      pick(
+        seriesCap(options.cardinalityLimit),
+        envNumber(env, ENV.LLMETER_CARDINALITY_LIMIT, validSeriesCap),
+      ) ?? DEFAULT_CARDINALITY_LIMIT,
   };
 }
 
@@ -190,6 +197,24 @@ function oneOf(
   if (allowed.includes(value)) return value;
   warnOnce(`config:${what}`, `ignoring ${what} "${value}"; using "${fallback}"`, { allowed });
   return fallback;
+}
+
+/** Below the OTel SDK's own default (2000), so the SDK never overflows before we do. */
+export const DEFAULT_CARDINALITY_LIMIT = 1000;
+
+const validSeriesCap = (n: number) => Number.isInteger(n) && n >= 2 && n <= 2000;
+
+function seriesCap(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (validSeriesCap(value)) return value;
+  warnOnce(
+    'config:cardinalityLimit',
+    'ignoring cardinalityLimit: expected an integer from 2 to 2000',
+    {
+      value,
+    },
+  );
+  return undefined;
 }
 
 function positive(what: string, value: number | undefined): number | undefined {

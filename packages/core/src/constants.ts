@@ -71,6 +71,11 @@ export const ATTR = {
   LLMETER_WORKFLOW_NAME: 'llmeter.workflow.name',
   LLMETER_AGENT_INFERENCE_CALLS: 'llmeter.agent.inference_calls',
   LLMETER_AGENT_TOOL_CALLS: 'llmeter.agent.tool_calls',
+  /** Set (alone) on the one series that takes every measurement beyond a metric's series cap. */
+  METRIC_OVERFLOW: 'otel.metric.overflow',
+  /** llmeter's self-metrics: which export (`traces` | `metrics`) and which metric overflowed. */
+  LLMETER_SIGNAL: 'llmeter.signal',
+  LLMETER_METRIC_NAME: 'llmeter.metric.name',
 } as const;
 
 /** Attribute keys renamed under `gen_ai_latest_experimental`. */
@@ -112,6 +117,9 @@ export const METRIC = {
   EVALUATION_RESULTS: 'llmeter.evaluation.results',
   AGENT_OUTCOMES: 'llmeter.agent.outcomes',
   GPU_INFO: 'llmeter.gpu.info',
+  SDK_SPANS_DROPPED: 'llmeter.sdk.spans.dropped',
+  SDK_EXPORTS_FAILED: 'llmeter.sdk.exports.failed',
+  SDK_METRIC_OVERFLOWS: 'llmeter.sdk.metric.overflows',
 } as const;
 
 /** Instrument names used instead under `gen_ai_latest_experimental`. */
@@ -140,6 +148,9 @@ export const UNIT = {
   ACTIVATION: '{activation}',
   RESULT: '{result}',
   OUTCOME: '{outcome}',
+  SPAN: '{span}',
+  EXPORT: '{export}',
+  MEASUREMENT: '{measurement}',
 } as const;
 
 export const BUCKETS = {
@@ -215,6 +226,7 @@ export const ENV = {
   LLMETER_STREAM_INCLUDE_USAGE: 'LLMETER_STREAM_INCLUDE_USAGE',
   LLMETER_LOG_LEVEL: 'LLMETER_LOG_LEVEL',
   LLMETER_PUSHGATEWAY_URL: 'LLMETER_PUSHGATEWAY_URL',
+  LLMETER_CARDINALITY_LIMIT: 'LLMETER_CARDINALITY_LIMIT',
   NVIDIA_VISIBLE_DEVICES: 'NVIDIA_VISIBLE_DEVICES',
 } as const;
 

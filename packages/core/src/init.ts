@@ -7,6 +7,7 @@ import { type ResolvedConfig, resolveConfig } from './config';
 import { ContentPolicy } from './content';
 import { PriceBook } from './cost/price-book';
 import { setUpMetrics } from './export/metrics';
+import { SelfTelemetry } from './export/self-telemetry';
 import { setUpTraces } from './export/traces';
 import { internalLogger, reportInternalError, setInternalLogLevel, warnOnce } from './internal-log';
 import { bounded, installSignalHandlers } from './lifecycle';
@@ -15,6 +16,7 @@ import { instrumentsFor } from './metrics/definitions';
 import { MetricSet } from './metrics/metric-set';
 import { OtelSink } from './metrics/otel-sink';
 import { createOpenMetricsRegistry, PromSink } from './metrics/prom-sink';
+import { SeriesLimiter } from './metrics/series-limit';
 import { OperationLog } from './operation-log';
 import { renderMetrics } from './prometheus/exposition';
 import { registerGpuInfo } from './prometheus/gpu-info';
@@ -95,8 +97,9 @@ export function getRecorder(): Recorder {
 
 function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
   const resource = buildResource(options);
-  const traces = setUpTraces(options, config, resource);
-  const otelMetrics = setUpMetrics(options, config, resource);
+  const self = new SelfTelemetry();
+  const traces = setUpTraces(options, config, resource, self);
+  const otelMetrics = setUpMetrics(options, config, resource, self);
 
   const promRegistry = createOpenMetricsRegistry();
   const appRegistries = options.promRegistry ? [options.promRegistry] : [];
@@ -104,7 +107,11 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
   const metrics = new MetricSet(
     otelMetrics.meter ? new OtelSink(otelMetrics.meter, definitions) : undefined,
     new PromSink(promRegistry, appRegistries, definitions),
+    new SeriesLimiter(config.cardinalityLimit, (key) =>
+      self.metricOverflow(definitions[key]?.name ?? key),
+    ),
   );
+  self.attach(metrics);
   registerGpuInfo(visibleGpuUuids(), promRegistry, appRegistries, otelMetrics.meter);
   if (options.processMetrics) collectDefaultMetrics({ register: promRegistry });
 

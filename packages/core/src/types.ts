@@ -129,6 +129,12 @@ export interface LLMeterOptions {
   handleSignals?: boolean;
   /** Upper bound for shutdown()/forceFlush(). Default 5000. */
   shutdownTimeoutMs?: number;
+  /**
+   * Most series (distinct attribute sets) per metric, on /metrics and OTLP alike;
+   * later ones share one series labelled `otel.metric.overflow=true`.
+   * Env: LLMETER_CARDINALITY_LIMIT. Integer from 2 to 2000; default 1000.
+   */
+  cardinalityLimit?: number;
 }
 
 /** Token usage as reported by the provider. `inputTokens` includes cached input tokens. */

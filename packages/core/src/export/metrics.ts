@@ -12,6 +12,7 @@ import type { ResolvedConfig } from '../config';
 import { INSTRUMENTATION_SCOPE } from '../constants';
 import { LLMETER_VERSION } from '../resource';
 import type { LLMeterOptions, Temporality } from '../types';
+import { countingMetricExporter, type SelfTelemetry } from './self-telemetry';
 
 export interface MetricPipeline {
   /** Undefined when no OTel reader is configured: the OTel sink is then skipped entirely. */
@@ -34,6 +35,7 @@ export function setUpMetrics(
   options: LLMeterOptions,
   config: ResolvedConfig,
   resource: Resource,
+  self: SelfTelemetry,
 ): MetricPipeline {
   if (options.meterProvider) {
     return {
@@ -46,12 +48,15 @@ export function setUpMetrics(
   if (config.metricsExporter.includes('otlp')) {
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({
-          url: config.otlpMetricsEndpoint,
-          headers: config.otlpMetricsHeaders,
-          timeoutMillis: config.otlpMetricsTimeoutMs,
-          temporalityPreference: TEMPORALITY[config.metricsTemporality],
-        }),
+        exporter: countingMetricExporter(
+          new OTLPMetricExporter({
+            url: config.otlpMetricsEndpoint,
+            headers: config.otlpMetricsHeaders,
+            timeoutMillis: config.otlpMetricsTimeoutMs,
+            temporalityPreference: TEMPORALITY[config.metricsTemporality],
+          }),
+          self,
+        ),
         exportIntervalMillis: interval,
         exportTimeoutMillis: Math.min(config.otlpMetricsTimeoutMs, interval),
       }),

@@ -21,6 +21,7 @@ import { hasGlobal, type OtelGlobal } from '../globals';
 import { infoOnce } from '../internal-log';
 import { LLMETER_VERSION } from '../resource';
 import type { LLMeterOptions } from '../types';
+import { countingSpanExporter, queueDropListener, type SelfTelemetry } from './self-telemetry';
 
 export interface TracePipeline {
   tracer: Tracer;
@@ -42,6 +43,7 @@ export function setUpTraces(
   options: LLMeterOptions,
   config: ResolvedConfig,
   resource: Resource,
+  self: SelfTelemetry,
 ): TracePipeline {
   const registered = new Set<OtelGlobal>();
   const unregister = () => unregisterGlobals(registered);
@@ -66,7 +68,11 @@ export function setUpTraces(
   const processors: SpanProcessor[] = [];
   if (config.tracesExporter.includes('otlp')) {
     processors.push(
-      new BatchSpanProcessor({ exporter: otlpExporter(config), ...batchOptions(options) }),
+      new BatchSpanProcessor({
+        exporter: countingSpanExporter(otlpExporter(config), self),
+        selfObsMeterProvider: queueDropListener(self),
+        ...batchOptions(options),
+      }),
     );
   }
   if (config.tracesExporter.includes('console')) {

@@ -148,6 +148,29 @@ function sharedInstruments() {
       description: 'Evaluation results by evaluation and score label.',
       attributes: [ATTR.EVALUATION_NAME, ATTR.EVALUATION_SCORE_LABEL],
     },
+    spansDropped: {
+      name: METRIC.SDK_SPANS_DROPPED,
+      kind: 'counter',
+      unit: UNIT.SPAN,
+      description:
+        'Spans llmeter dropped: queue_full (the export queue was full) or export_failed.',
+      attributes: [ATTR.ERROR_TYPE],
+    },
+    exportsFailed: {
+      name: METRIC.SDK_EXPORTS_FAILED,
+      kind: 'counter',
+      unit: UNIT.EXPORT,
+      description: 'OTLP exports that failed, by signal (traces, metrics).',
+      attributes: [ATTR.LLMETER_SIGNAL],
+    },
+    metricOverflows: {
+      name: METRIC.SDK_METRIC_OVERFLOWS,
+      kind: 'counter',
+      unit: UNIT.MEASUREMENT,
+      description:
+        'Measurements recorded on the overflow series because a metric hit its series cap.',
+      attributes: [ATTR.LLMETER_METRIC_NAME],
+    },
     agentOutcomes: {
       name: METRIC.AGENT_OUTCOMES,
       kind: 'counter',

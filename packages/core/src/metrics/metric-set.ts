@@ -1,32 +1,47 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { OtelSink } from './otel-sink';
 import type { Exemplar, PromSink } from './prom-sink';
+import type { SeriesLimiter } from './series-limit';
 
-/** Fans one measurement out to the OTel instruments and the prom-client series. */
+/**
+ * Fans one measurement out to the OTel instruments and the prom-client series.
+ * The series cap is applied here, once, before the fan-out, so /metrics and
+ * OTLP always agree on which series exist and which measurements overflowed.
+ */
 export class MetricSet {
   constructor(
     private readonly otel: OtelSink | undefined,
     private readonly prom: PromSink | undefined,
+    private readonly limiter?: SeriesLimiter,
   ) {}
 
   record(key: string, value: number, attributes: Attributes, exemplar?: Exemplar): void {
     // Counters and histograms reject negative or non-finite values; drop them here once.
     if (!Number.isFinite(value)) return;
-    this.otel?.record(key, value, attributes);
-    this.prom?.record(key, value, attributes, exemplar);
+    const admitted = this.limiter ? this.limiter.admit(key, attributes) : attributes;
+    this.otel?.record(key, value, admitted);
+    this.prom?.record(key, value, admitted, exemplar);
   }
 
   /** Many observations of one histogram with one attribute set (per-chunk timings). */
   recordMany(key: string, values: readonly number[], attributes: Attributes): void {
     if (values.length === 0) return;
-    this.otel?.recordMany(key, values, attributes);
-    this.prom?.recordMany(key, values, attributes);
+    const admitted = this.limiter ? this.limiter.admit(key, attributes) : attributes;
+    this.otel?.recordMany(key, values, admitted);
+    this.prom?.recordMany(key, values, admitted);
   }
 
   /** Up-down counters take negative deltas. */
   add(key: string, delta: number, attributes: Attributes): void {
     if (!Number.isFinite(delta)) return;
-    this.otel?.record(key, delta, attributes);
-    this.prom?.record(key, delta, attributes);
+    const admitted = this.limiter ? this.limiter.admit(key, attributes) : attributes;
+    this.otel?.record(key, delta, admitted);
+    this.prom?.record(key, delta, admitted);
+  }
+
+  /** llmeter's own counters (bounded label sets): never capped, so an overflow is always counted. */
+  recordSelf(key: string, value: number, attributes: Attributes): void {
+    this.otel?.record(key, value, attributes);
+    this.prom?.record(key, value, attributes);
   }
 }

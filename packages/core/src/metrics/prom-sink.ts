@@ -1,7 +1,11 @@
 import type { Attributes } from '@opentelemetry/api';
 import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
+import { ATTR } from '../constants';
 import { BulkHistogram } from './bulk-histogram';
 import { type InstrumentDefinition, prometheusLabel, prometheusName } from './definitions';
+
+/** Every metric may get the one overflow series (see series-limit.ts). */
+const OVERFLOW_LABEL = prometheusLabel(ATTR.METRIC_OVERFLOW);
 
 export interface Exemplar {
   trace_id: string;
@@ -36,7 +40,7 @@ export class PromSink {
       const common = {
         name: prometheusName(def),
         help: `${def.description} (unit: ${def.unit})`,
-        labelNames: def.attributes.map(prometheusLabel),
+        labelNames: [...def.attributes.map(prometheusLabel), OVERFLOW_LABEL],
         registers: [registry],
       };
       let metric: Histogram | Counter | Gauge | BulkHistogram;
