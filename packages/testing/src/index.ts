@@ -30,6 +30,7 @@ export type {
   MockLLMBehavior,
   MockLLMOptions,
   MockLLMRequest,
+  MockReply,
   OtlpGrpcReceiver,
   OtlpHttpReceiver,
   OtlpReceiver,

@@ -94,11 +94,29 @@ export interface MockLLMBehavior {
   embeddingDimensions: number;
   /** Model ids listed by `GET /v1/models`. */
   models: string[];
+  /**
+   * Answer every request with exactly this, whatever was asked: the way to
+   * feed a client a response no real server sends (fuzzing). Default none.
+   */
+  reply: MockReply | undefined;
+}
+
+/** A raw answer: the status, content type and body bytes, sent as they are. */
+export interface MockReply {
+  status?: number;
+  /** Default `application/json`; `text/event-stream` for a stream. */
+  contentType?: string;
+  body: string;
 }
 
 export interface MockLLMOptions extends Partial<MockLLMBehavior> {
   /** Port to listen on. Default 0: a free port. */
   port?: number;
+  /**
+   * How many received requests `requests` keeps (the oldest go first), so a
+   * long-running mock (a demo, a soak) does not grow without end. Default 10 000.
+   */
+  keepRequests?: number;
   /** Address to bind. Default `127.0.0.1`. */
   host?: string;
   /**
@@ -148,6 +166,8 @@ export interface OtlpReceiverFault {
   retryAfterSeconds?: number;
   /** Accept the request and never answer, until the client gives up or `close()` runs. */
   hang?: boolean;
+  /** A slow collector: answer (as the rest of the fault says, else accept) after this many ms. */
+  delayMs?: number;
   /** Apply the fault to only the next N requests. Default: until `setFault(undefined)`. */
   times?: number;
 }

@@ -46,6 +46,7 @@ export function defaultBehavior(): MockLLMBehavior {
     responseModel: defaultResponseModel,
     embeddingDimensions: 8,
     models: [...DEFAULT_MODELS],
+    reply: undefined,
   };
 }
 

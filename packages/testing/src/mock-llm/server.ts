@@ -59,7 +59,7 @@ const isAbort = (error: unknown): boolean => error instanceof Error && error.nam
  * latency, errors, stalls and broken streams.
  */
 export async function startMockLLM(options: MockLLMOptions = {}): Promise<MockLLM> {
-  const { port: wantedPort, host: wantedHost, ref, ...knobs } = options;
+  const { port: wantedPort, host: wantedHost, ref, keepRequests = 10_000, ...knobs } = options;
   const initial = withKnobs(defaultBehavior(), knobs);
   let behavior = initial;
   const requests: MockLLMRequest[] = [];
@@ -86,6 +86,7 @@ export async function startMockLLM(options: MockLLMOptions = {}): Promise<MockLL
       body,
       receivedAt: Date.now(),
     });
+    if (requests.length > keepRequests) requests.shift();
 
     const effective = behaviorFor(behavior, req.headers);
     const requestGone = new AbortController();
@@ -104,6 +105,11 @@ export async function startMockLLM(options: MockLLMOptions = {}): Promise<MockLL
       return;
     }
     if (effective.hang) return; // never answered: the client's timeout or close() ends it
+    if (effective.reply) {
+      const { status = 200, contentType = 'application/json', body: raw } = effective.reply;
+      res.writeHead(status, { 'content-type': contentType }).end(raw);
+      return;
+    }
     const errorStatus = errorStatusFor(req, effective);
     if (errorStatus !== undefined) {
       await wait(effective.firstChunkDelayMs, ctx.signal);

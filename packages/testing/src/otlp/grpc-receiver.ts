@@ -78,14 +78,18 @@ export async function startOtlpGrpcReceiver(
         store.record(request);
         return; // never answered: the exporter's deadline or close() ends the call
       }
-      if (fault?.status) {
+      const answer = () => {
+        if (fault?.status) {
+          store.record(request);
+          callback({ code: fault.status, details: 'fault injected by the test receiver' });
+          return;
+        }
+        request.accepted = true;
         store.record(request);
-        callback({ code: fault.status, details: 'fault injected by the test receiver' });
-        return;
-      }
-      request.accepted = true;
-      store.record(request);
-      callback(null, EMPTY_EXPORT_RESPONSE);
+        callback(null, EMPTY_EXPORT_RESPONSE);
+      };
+      if (fault?.delayMs) setTimeout(answer, fault.delayMs);
+      else answer();
     };
     server.addService(exportService(path), { Export: handler });
   }

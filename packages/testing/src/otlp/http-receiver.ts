@@ -112,6 +112,8 @@ export async function startOtlpHttpReceiver(
       store.record(request);
       return; // never answered: close() or the client's timeout ends it
     }
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (res.destroyed) return; // the exporter gave up waiting
     if (fault?.status) {
       store.record(request);
       if (fault.retryAfterSeconds !== undefined)
