@@ -77,7 +77,9 @@ export function init(options: LLMeterOptions = {}): LLMeter {
   try {
     config = resolveConfig(options ?? {});
     setInternalLogLevel(config.internalLogLevel);
-    state[INSTANCE_KEY] = config.disabled ? disabledInstance(config) : start(options ?? {}, config);
+    state[INSTANCE_KEY] = config.disabled
+      ? disabledInstance(config, options ?? {})
+      : start(options ?? {}, config);
   } catch (error) {
     reportInternalError('init', error);
     state[INSTANCE_KEY] = disabledInstance(resolveConfig({ disabled: true }));
@@ -188,13 +190,22 @@ async function push(
   await gateway.pushAdd({ jobName: job, groupings: instance ? { instance } : {} });
 }
 
-function disabledInstance(config: ResolvedConfig): LLMeter {
+/**
+ * Telemetry off: no spans, metrics or llm_call_completed lines. The logger
+ * still writes, because services log their own lines through it and switching
+ * telemetry off must not silence the application.
+ */
+function disabledInstance(config: ResolvedConfig, options: LLMeterOptions = {}): LLMeter {
   const promRegistry = new Registry();
   const instance: LLMeter = {
     enabled: false,
     config,
     recorder: NOOP_RECORDER,
-    logger: pino({ enabled: false }),
+    logger:
+      options.logger ||
+      (options.logger === false
+        ? pino({ enabled: false })
+        : createLogger({ level: options.logLevel ?? 'info' })),
     tracer: trace.getTracer('@llmeter/core'),
     meter: undefined,
     promRegistry,
