@@ -42,4 +42,5 @@ export {
 } from './recorder/coordination';
 export { Recorder, type ServedRequest } from './recorder/recorder';
 export { errorType } from './sanitize';
+export { registerSecret, scrubSecrets } from './secrets';
 export type * from './types';

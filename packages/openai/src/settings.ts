@@ -1,4 +1,4 @@
-import { getLLMeter } from '@llmeter/core';
+import { getLLMeter, registerSecret } from '@llmeter/core';
 import { CLIENT_SETTINGS, PROVIDER } from './constants';
 import type { InstrumentOpenAIOptions } from './types';
 
@@ -41,11 +41,15 @@ export function clientInfo(client: unknown): ClientInfo {
 
 function describeClient(client: object, settings: InstrumentOpenAIOptions | undefined): ClientInfo {
   const baseURL = (client as ClientLike).baseURL;
+  // Once per client: core then scrubs the key from any error message it records
+  // (a gateway may echo the key it rejected). The key itself is never recorded.
+  registerSecret((client as { apiKey?: unknown }).apiKey);
   let serverAddress: string | undefined;
   let serverPort: number | undefined;
   if (typeof baseURL === 'string') {
     try {
       const url = new URL(baseURL);
+      registerSecret(url.password ? decodeURIComponent(url.password) : undefined);
       serverAddress = url.hostname.replace(/^\[(.*)\]$/, '$1') || undefined;
       serverPort = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
     } catch {

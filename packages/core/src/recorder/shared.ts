@@ -7,6 +7,7 @@ import type { MetricSet } from '../metrics/metric-set';
 import type { Exemplar } from '../metrics/prom-sink';
 import type { OperationLog } from '../operation-log';
 import { errorMessage } from '../sanitize';
+import { scrubSecrets } from '../secrets';
 import type { SemconvMode } from '../types';
 
 /** What every operation needs from the recorder. */
@@ -46,10 +47,16 @@ export function setDefined(target: Attributes, key: string, value: unknown): voi
 export function failSpan(span: Span, error: unknown, type: string): void {
   if (!span.isRecording()) return;
   span.setAttribute(ATTR.ERROR_TYPE, type);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-  if (error instanceof Error) {
-    span.recordException(error);
-  } else {
-    span.recordException({ name: type, message: errorMessage(error) });
-  }
+  // The user's error stays untouched; what is recorded of it is scrubbed of credentials.
+  const message = scrubSecrets(errorMessage(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : undefined;
+  // As the SDK would record the Error itself: a `code` (e.g. an APIError's) names the type.
+  const code = (error as { code?: unknown } | null)?.code;
+  span.recordException({
+    name: error instanceof Error ? error.name : type,
+    message,
+    ...((typeof code === 'string' || typeof code === 'number') && { code }),
+    ...(stack !== undefined && { stack: scrubSecrets(stack.slice(0, 8192)) }),
+  });
 }
