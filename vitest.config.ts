@@ -21,7 +21,9 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'test/bench/**'],
+    // The benchmark and the soak need the machine to themselves: their own scripts run them
+    // (pnpm bench, pnpm soak; .ci/run runs their quick modes after the test suite).
+    exclude: ['**/node_modules/**', 'test/bench/**', 'test/reliability/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -8,17 +8,23 @@ import { fileURLToPath } from 'node:url';
 const serverPath = fileURLToPath(new URL('./src/server.mjs', import.meta.url));
 
 /**
- * @param {{ env?: Record<string, string | undefined>, port?: number, timeoutMs?: number }} [options]
+ * @param {{ env?: Record<string, string | undefined>, port?: number, timeoutMs?: number, nodeArgs?: string[] }} [options]
  * `env` is added to the parent's environment; a key set to undefined is
- * removed. The mock LLM is used unless the env names an upstream.
+ * removed. The mock LLM is used unless the env names an upstream. `nodeArgs`
+ * go before the script (e.g. `--import` of a test probe).
  */
-export async function launchAgentService({ env = {}, port = 0, timeoutMs = 20_000 } = {}) {
+export async function launchAgentService({
+  env = {},
+  port = 0,
+  timeoutMs = 20_000,
+  nodeArgs = [],
+} = {}) {
   const childEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1' };
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete childEnv[key];
     else childEnv[key] = value;
   }
-  const child = spawn(process.execPath, [serverPath], {
+  const child = spawn(process.execPath, [...nodeArgs, serverPath], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

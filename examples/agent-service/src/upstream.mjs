@@ -30,6 +30,8 @@ export async function connectUpstream(env = process.env) {
     firstChunkDelayMs: Number(env.MOCK_FIRST_CHUNK_DELAY_MS ?? 40),
     chunkDelayMs: Number(env.MOCK_CHUNK_DELAY_MS ?? 6),
     chunks: 12,
+    // The service never reads what the mock received: keep only a few.
+    keepRequests: 100,
   });
   return {
     mode: 'mock',

@@ -1,0 +1,97 @@
+/**
+ * A collector that misbehaves on command: the real OTLP receivers of
+ * @llmeter/testing (gRPC for traces, HTTP for metrics, as llmeter exports
+ * them) on fixed loopback ports, switched between the faults the soak covers.
+ */
+import {
+  type OtlpGrpcReceiver,
+  type OtlpHttpReceiver,
+  type ReceivedSpan,
+  startOtlpGrpcReceiver,
+  startOtlpHttpReceiver,
+} from '@llmeter/testing';
+
+export type CollectorMode = 'up' | 'refused' | 'hanging' | 'slow' | 'unavailable' | 'throttled';
+
+/** gRPC status codes the collector answers with when it sheds load. */
+const GRPC_UNAVAILABLE = 14;
+const GRPC_RESOURCE_EXHAUSTED = 8;
+/** Below the exporters' timeout in the soak, so slow exports still succeed. */
+export const SLOW_ANSWER_MS = 1500;
+
+export class FaultyCollector {
+  private traces: OtlpGrpcReceiver | undefined;
+  private metrics: OtlpHttpReceiver | undefined;
+  mode: CollectorMode = 'up';
+
+  private constructor(
+    readonly tracesPort: number,
+    readonly metricsPort: number,
+  ) {}
+
+  static async start(): Promise<FaultyCollector> {
+    const traces = await startOtlpGrpcReceiver();
+    const metrics = await startOtlpHttpReceiver();
+    const collector = new FaultyCollector(traces.port, metrics.port);
+    collector.traces = traces;
+    collector.metrics = metrics;
+    return collector;
+  }
+
+  get tracesUrl(): string {
+    return `http://127.0.0.1:${this.tracesPort}`;
+  }
+
+  get metricsUrl(): string {
+    return `http://127.0.0.1:${this.metricsPort}/v1/metrics`;
+  }
+
+  async set(mode: CollectorMode): Promise<void> {
+    this.mode = mode;
+    if (mode === 'refused') {
+      // Nothing listens on the ports: every connection attempt is refused.
+      await Promise.all([this.traces?.close(), this.metrics?.close()]);
+      this.traces = undefined;
+      this.metrics = undefined;
+      return;
+    }
+    this.traces ??= await startOtlpGrpcReceiver({ port: this.tracesPort });
+    this.metrics ??= await startOtlpHttpReceiver({ port: this.metricsPort });
+    switch (mode) {
+      case 'up':
+        this.traces.setFault(undefined);
+        this.metrics.setFault(undefined);
+        break;
+      case 'hanging':
+        this.traces.setFault({ hang: true });
+        this.metrics.setFault({ hang: true });
+        break;
+      case 'slow':
+        this.traces.setFault({ delayMs: SLOW_ANSWER_MS });
+        this.metrics.setFault({ delayMs: SLOW_ANSWER_MS });
+        break;
+      case 'unavailable':
+        this.traces.setFault({ status: GRPC_UNAVAILABLE });
+        this.metrics.setFault({ status: 503 });
+        break;
+      case 'throttled':
+        this.traces.setFault({ status: GRPC_RESOURCE_EXHAUSTED });
+        this.metrics.setFault({ status: 429, retryAfterSeconds: 1 });
+        break;
+    }
+  }
+
+  /** Spans accepted since the receivers last (re)started. */
+  spans(): ReceivedSpan[] {
+    return this.traces?.spans() ?? [];
+  }
+
+  /** Metric export requests accepted since the receivers last (re)started. */
+  acceptedMetricExports(): number {
+    return this.metrics?.requests().filter((r) => r.signal === 'metrics' && r.accepted).length ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.traces?.close(), this.metrics?.close()]);
+  }
+}

@@ -1,0 +1,38 @@
+// Loaded into the service under test with `node --import`: reports the
+// service's own event-loop delay and memory to the soak harness, without any
+// change to the service. GET /stats returns the figures since the last call
+// and starts a new window. Its listener is unref()ed: it never keeps the
+// service alive, so the exit code the harness sees is the service's own.
+import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
+let cpuBefore = process.cpuUsage();
+
+const server = createServer((req, res) => {
+  if (req.url !== '/stats') {
+    res.writeHead(404).end();
+    return;
+  }
+  const memory = process.memoryUsage();
+  const cpu = process.cpuUsage(cpuBefore);
+  cpuBefore = process.cpuUsage();
+  const stats = {
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    eventLoopDelayMs: {
+      p50: ms(delay.percentile(50)),
+      p99: ms(delay.percentile(99)),
+      max: ms(delay.max),
+    },
+  };
+  delay.reset();
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats));
+});
+server.listen(0, '127.0.0.1', () => {
+  server.unref();
+  console.log(JSON.stringify({ msg: 'soak probe listening', port: server.address().port }));
+});

@@ -1,0 +1,332 @@
+/**
+ * The soak and fault suite: the example agent service under steady load
+ * through its mock LLM while the collector is refused, hangs, is slow, and
+ * sheds load (503/429 and their gRPC equivalents), then comes back; a real
+ * Prometheus scrapes /metrics every second throughout; then SIGTERM under load.
+ *
+ * It asserts what must hold on any machine (no application error, drops and
+ * failures counted and logged once, recovery, spans flushed on SIGTERM, the
+ * same exit code as without llmeter, bounded memory) and reports the timing
+ * figures (p99 latency and event-loop delay against the collector-up phase,
+ * scrape time) without asserting them: timings belong in a report, not in a
+ * pass/fail line on a shared 2-core machine.
+ *
+ * Quick mode (default, in CI): 7 s per phase. Long mode: LLMETER_SOAK=long
+ * (`pnpm soak`), 40 s per phase; its figures are in docs/reliability.md.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM helpers without type declarations
+import { launchAgentService } from '../../examples/agent-service/launch.mjs';
+// @ts-expect-error plain ESM helpers without type declarations
+import { parsePrometheusText } from '../../examples/core-demo/prom-text.mjs';
+import { findPrometheus, type PrometheusHandle, startPrometheus } from '../support/prometheus';
+import { type CollectorMode, FaultyCollector } from './collector';
+import { closeLoadAgent, percentile, runLoad, type Step } from './load';
+import { formatReport, type PhaseFigures, type SoakReport } from './report';
+
+const LONG = process.env.LLMETER_SOAK === 'long';
+const RATE = Number(process.env.LLMETER_SOAK_RATE ?? 200);
+const PHASE_MS = LONG ? 40_000 : 7_000;
+const PHASES: CollectorMode[] = [
+  'up',
+  'refused',
+  'hanging',
+  'slow',
+  'unavailable',
+  'throttled',
+  'up',
+];
+const MB = 1024 * 1024;
+
+const havePrometheus = findPrometheus() !== undefined;
+if (!havePrometheus && process.env.CI)
+  throw new Error('prometheus is required in CI (.ci/install-system-deps.sh)');
+
+type Service = Awaited<ReturnType<typeof launchAgentService>>;
+type Sample = { name: string; labels: Record<string, string>; value: number };
+interface ProbeStats {
+  rssBytes: number;
+  heapUsedBytes: number;
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+}
+
+const probe = new URL('./probe.mjs', import.meta.url).pathname;
+const mockProcess = new URL('./mock-llm-process.mjs', import.meta.url).pathname;
+
+/** The mock LLM in its own process (a remote model server), so the service's figures are its own. */
+async function startRemoteMock(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [mockProcess], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`mock LLM exited (${code})`)));
+    createInterface({ input: child.stdout! }).once('line', resolve);
+  });
+  return { url: JSON.parse(line).url, child };
+}
+
+/** The traffic mix: streamed chat, served completions (JSON and SSE), and agent runs with a tool. */
+const STEPS: Step[] = [
+  ...Array.from({ length: 6 }, (_, i) => ({
+    path: '/chat/stream',
+    body: { message: `Tell me a story, part ${i}.` },
+  })),
+  {
+    path: '/v1/chat/completions',
+    body: {
+      model: 'gpt-4.1-mini',
+      messages: [{ role: 'user', content: 'Summarize the forecast.' }],
+    },
+  },
+  {
+    path: '/v1/chat/completions',
+    body: {
+      model: 'gpt-4.1-mini',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'Summarize the forecast.' }],
+    },
+  },
+  {
+    path: '/agent',
+    body: { question: 'What is the weather in Lisbon? (get_weather)' },
+  },
+];
+
+function serviceEnv(
+  collector: FaultyCollector,
+  upstreamUrl: string,
+): Record<string, string | undefined> {
+  return {
+    OPENAI_API_KEY: undefined,
+    OPENAI_BASE_URL: upstreamUrl,
+    OTEL_SDK_DISABLED: undefined,
+    OTEL_TRACES_SAMPLER: undefined,
+    OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+    OTEL_TRACES_EXPORTER: undefined,
+    OTEL_METRICS_EXPORTER: undefined,
+    LLMETER_LOG_LEVEL: 'warn',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collector.tracesUrl,
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: collector.metricsUrl,
+    // Short intervals so every phase sees many exports, and a timeout above the slow answer.
+    OTEL_BSP_SCHEDULE_DELAY: '500',
+    OTEL_METRIC_EXPORT_INTERVAL: '1000',
+    OTEL_EXPORTER_OTLP_TIMEOUT: '3000',
+  };
+}
+
+async function launch(
+  env: Record<string, string | undefined>,
+): Promise<{ service: Service; probePort: number }> {
+  const service: Service = await launchAgentService({ env, nodeArgs: ['--import', probe] });
+  const line = service.logs.find((l: { msg?: string }) => l.msg === 'soak probe listening');
+  return { service, probePort: line.port };
+}
+
+async function stats(port: number): Promise<ProbeStats> {
+  const response = await fetch(`http://127.0.0.1:${port}/stats`);
+  return (await response.json()) as ProbeStats;
+}
+
+async function scrape(service: Service): Promise<Sample[]> {
+  return parsePrometheusText(await (await fetch(`${service.url}/metrics`)).text()).samples;
+}
+
+const total = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
+  samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((n, s) => n + s.value, 0);
+
+let collector: FaultyCollector;
+let upstream: { url: string; child: ChildProcess };
+let service: Service;
+let probePort: number;
+let prometheus: PrometheusHandle | undefined;
+const phases: PhaseFigures[] = [];
+const report: Partial<SoakReport> = {};
+
+beforeAll(async () => {
+  collector = await FaultyCollector.start();
+  upstream = await startRemoteMock();
+  ({ service, probePort } = await launch(serviceEnv(collector, upstream.url)));
+  if (havePrometheus) {
+    prometheus = await startPrometheus({
+      targets: [{ job: 'soak', url: `${service.url}/metrics`, scrapeIntervalSeconds: 1 }],
+    });
+    await prometheus.waitForTargetsUp();
+  }
+  // Warm up (JIT, connection pools) before the collector-up figures are taken.
+  await runLoad(service.url, STEPS, RATE, 3_000).done;
+});
+
+afterAll(async () => {
+  await service?.stop();
+  await prometheus?.close();
+  await collector?.close();
+  upstream?.child.kill('SIGTERM');
+  closeLoadAgent();
+});
+
+describe(`soak under ${RATE} requests/s (${LONG ? 'long' : 'quick'} mode)`, () => {
+  it(
+    'serves every request while the collector is refused, hangs, is slow, answers 503/429, and comes back',
+    async () => {
+      await stats(probePort); // a fresh event-loop window
+      let metricExportsAtLastPhase = 0;
+      let lastPhaseStart = 0;
+      for (const mode of PHASES) {
+        await collector.set(mode);
+        lastPhaseStart = Date.now();
+        metricExportsAtLastPhase = collector.acceptedMetricExports();
+        const load = await runLoad(service.url, STEPS, RATE, PHASE_MS).done;
+        const s = await stats(probePort);
+        phases.push({
+          mode,
+          sent: load.sent,
+          failed: load.failed,
+          failures: load.failures,
+          achievedRate: load.ok / (PHASE_MS / 1000),
+          p50Ms: percentile(load.latenciesMs, 50),
+          p99Ms: percentile(load.latenciesMs, 99),
+          eventLoopP99Ms: s.eventLoopDelayMs.p99,
+          eventLoopMaxMs: s.eventLoopDelayMs.max,
+          rssMB: s.rssBytes / MB,
+        });
+      }
+      for (const phase of phases) {
+        expect(phase.failures, `application errors with the collector ${phase.mode}`).toEqual([]);
+        expect(phase.failed).toBe(0);
+      }
+
+      // Recovery: spans and metric exports arrive again once the collector is back.
+      const last = phases.at(-1)!;
+      expect(last.mode).toBe('up');
+      await expect
+        .poll(() => collector.acceptedMetricExports() - metricExportsAtLastPhase, {
+          timeout: 15_000,
+        })
+        .toBeGreaterThan(0);
+      await expect
+        .poll(
+          () =>
+            collector.spans().filter((span) => Number(span.endTimeUnixNano) / 1e6 > lastPhaseStart)
+              .length,
+          {
+            timeout: 15_000,
+          },
+        )
+        .toBeGreaterThan(0);
+      report.phases = phases;
+    },
+    20 * PHASE_MS + 120_000,
+  );
+
+  it('counts dropped spans and failed exports in its self-metrics, and logs each failing signal once', async () => {
+    const samples = await scrape(service);
+    const failedTraces = total(samples, 'llmeter_sdk_exports_failed_total', {
+      llmeter_signal: 'traces',
+    });
+    const failedMetrics = total(samples, 'llmeter_sdk_exports_failed_total', {
+      llmeter_signal: 'metrics',
+    });
+    const dropped = total(samples, 'llmeter_sdk_spans_dropped_total');
+    expect(failedTraces).toBeGreaterThan(0);
+    expect(failedMetrics).toBeGreaterThan(0);
+    expect(dropped).toBeGreaterThan(0);
+    const stderr: string = service.stderr();
+    const lines = stderr.split('\n').filter(Boolean);
+    expect(lines.filter((l) => l.includes('llmeter traces export failed'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('llmeter metrics export failed'))).toHaveLength(1);
+    report.selfMetrics = {
+      failedTraceExports: failedTraces,
+      failedMetricExports: failedMetrics,
+      droppedSpans: {
+        queueFull: total(samples, 'llmeter_sdk_spans_dropped_total', { error_type: 'queue_full' }),
+        exportFailed: total(samples, 'llmeter_sdk_spans_dropped_total', {
+          error_type: 'export_failed',
+        }),
+      },
+      stderrLines: lines.length,
+    };
+    expect(lines.length).toBeLessThan(20); // a failing collector does not flood the service's logs
+  });
+
+  it('keeps memory bounded through the faults', () => {
+    const growth = phases.at(-1)!.rssMB - phases[0]!.rssMB;
+    report.rssGrowthMB = growth;
+    // The target is < 30 MB (reported); this bound only catches a leak.
+    expect(growth).toBeLessThan(100);
+  });
+
+  it.skipIf(!havePrometheus)('answers every 1 s Prometheus scrape during the load', async () => {
+    const window = `${Math.ceil((PHASES.length * PHASE_MS + 60_000) / 1000)}s`;
+    const [up] = await prometheus!.query(`min_over_time(up{job="soak"}[${window}])`);
+    const [scrapes] = await prometheus!.query(`count_over_time(up{job="soak"}[${window}])`);
+    const [maxTime] = await prometheus!.query(
+      `max_over_time(scrape_duration_seconds{job="soak"}[${window}])`,
+    );
+    const [avgTime] = await prometheus!.query(
+      `avg_over_time(scrape_duration_seconds{job="soak"}[${window}])`,
+    );
+    expect(up!.value).toBe(1); // no failed scrape
+    report.scrapes = {
+      count: scrapes!.value,
+      maxMs: maxTime!.value * 1000,
+      avgMs: avgTime!.value * 1000,
+    };
+  });
+
+  it('flushes every span that ended before SIGTERM, and exits as it would without llmeter', async () => {
+    await collector.set('up');
+    const load = runLoad(service.url, STEPS, RATE, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const signalledAt = Date.now();
+    const endedBefore = load.result.completed
+      .filter((c) => c.at < signalledAt)
+      .map((c) => c.traceId);
+    const exit = await service.stop(20_000);
+    const exitedAfterMs = Date.now() - signalledAt;
+    load.stop();
+    await load.done;
+    expect(endedBefore.length).toBeGreaterThan(100);
+    const exported = new Set(collector.spans().map((s) => s.traceId));
+    const missing = endedBefore.filter((id) => !exported.has(id));
+    expect(missing).toEqual([]);
+
+    // The same service without llmeter, stopped the same way.
+    const plain = await launch({
+      ...serviceEnv(collector, upstream.url),
+      OTEL_SDK_DISABLED: 'true',
+    });
+    const plainLoad = runLoad(plain.service.url, STEPS, RATE, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const plainExit = await plain.service.stop(20_000);
+    plainLoad.stop();
+    await plainLoad.done;
+    expect(exit).toEqual(plainExit);
+    report.sigterm = {
+      spansEndedBefore: endedBefore.length,
+      missing: missing.length,
+      exitedAfterMs,
+      exit,
+    };
+  }, 90_000);
+
+  it('writes the report', () => {
+    const full = {
+      mode: LONG ? 'long' : 'quick',
+      rate: RATE,
+      phaseMs: PHASE_MS,
+      ...report,
+    } as SoakReport;
+    const markdown = formatReport(full);
+    const dir = new URL('../../.tmp/reliability/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(new URL(`soak-${full.mode}.json`, dir), JSON.stringify(full, null, 2));
+    writeFileSync(new URL(`soak-${full.mode}.md`, dir), markdown);
+    console.log(markdown);
+  });
+});
