@@ -8,6 +8,26 @@ import { fileURLToPath } from 'node:url';
 const serverPath = fileURLToPath(new URL('./src/server.mjs', import.meta.url));
 
 /**
+ * Spread into `env` for a service that uses its embedded mock LLM and exports
+ * only where the caller says, whatever the shell has configured: the demo and
+ * the tests must stay offline and see only their own telemetry.
+ */
+export const ISOLATED_ENV = Object.freeze({
+  OPENAI_API_KEY: undefined,
+  OPENAI_BASE_URL: undefined,
+  OTEL_SDK_DISABLED: undefined,
+  OTEL_TRACES_SAMPLER: undefined,
+  OTEL_SERVICE_NAME: undefined,
+  OTEL_RESOURCE_ATTRIBUTES: undefined,
+  OTEL_TRACES_EXPORTER: undefined,
+  OTEL_METRICS_EXPORTER: undefined,
+  OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: undefined,
+  LLMETER_METRICS_PORT: undefined,
+});
+
+/**
  * @param {{ env?: Record<string, string | undefined>, port?: number, timeoutMs?: number }} [options]
  * `env` is added to the parent's environment; a key set to undefined is
  * removed. The mock LLM is used unless the env names an upstream.
@@ -23,6 +43,9 @@ export async function launchAgentService({ env = {}, port = 0, timeoutMs = 20_00
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs = [];
+  // The same lines as written, for checks that must see the exact text (a log
+  // pipeline's regex, e.g. Grafana's derived field for trace_id).
+  const rawLogs = [];
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text) => {
@@ -53,7 +76,12 @@ export async function launchAgentService({ env = {}, port = 0, timeoutMs = 20_00
         line = { msg: text };
       }
       logs.push(line);
-      if (logs.length > 10_000) logs.shift(); // --serve runs for as long as one likes
+      rawLogs.push(text);
+      // --serve runs for as long as one likes
+      if (logs.length > 10_000) {
+        logs.shift();
+        rawLogs.shift();
+      }
       if (line.msg === 'agent-service listening') {
         clearTimeout(timer);
         resolve(line);
@@ -75,6 +103,7 @@ export async function launchAgentService({ env = {}, port = 0, timeoutMs = 20_00
     upstreamUrl: ready.upstreamUrl,
     pid: child.pid,
     logs,
+    rawLogs,
     stderr: () => stderr,
     /** SIGTERM (the service drains and flushes), then SIGKILL after `graceMs`. */
     async stop(graceMs = 10_000) {
