@@ -28,17 +28,24 @@ export const ISOLATED_ENV = Object.freeze({
 });
 
 /**
- * @param {{ env?: Record<string, string | undefined>, port?: number, timeoutMs?: number }} [options]
+ * @param {{ env?: Record<string, string | undefined>, port?: number, timeoutMs?: number, entry?: string }} [options]
  * `env` is added to the parent's environment; a key set to undefined is
- * removed. The mock LLM is used unless the env names an upstream.
+ * removed. The mock LLM is used unless the env names an upstream. `entry` is
+ * the server.mjs to run: this one by default, or that of a copy made with
+ * `pnpm deploy`, as the Dockerfile makes it.
  */
-export async function launchAgentService({ env = {}, port = 0, timeoutMs = 20_000 } = {}) {
+export async function launchAgentService({
+  env = {},
+  port = 0,
+  timeoutMs = 20_000,
+  entry = serverPath,
+} = {}) {
   const childEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1' };
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete childEnv[key];
     else childEnv[key] = value;
   }
-  const child = spawn(process.execPath, [serverPath], {
+  const child = spawn(process.execPath, [entry], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
