@@ -4,7 +4,9 @@
 // streamed and JSON chat, the OpenAI-compatible serving route, one upstream
 // 429), then prints a per-model table computed from the service's own
 // /metrics, one trace as an indented tree, and where the live endpoints are.
-// `node demo.mjs --serve` keeps everything running for exploration.
+// `node demo.mjs --serve` keeps everything running for exploration, the
+// service on PORT (3000 by default; 0 picks a free port), until SIGINT or
+// SIGTERM, on which it stops the service and its receivers and exits 0.
 // Offline: nothing leaves 127.0.0.1.
 import { randomBytes } from 'node:crypto';
 import { startOtlpGrpcReceiver, startOtlpHttpReceiver } from '@llmeter/testing';
