@@ -16,7 +16,7 @@ import {
 } from '@llmeter/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM helpers without type declarations
-import { launchAgentService } from '../examples/agent-service/launch.mjs';
+import { ISOLATED_ENV, launchAgentService } from '../examples/agent-service/launch.mjs';
 // @ts-expect-error plain ESM helpers without type declarations
 import { parsePrometheusText } from '../examples/core-demo/prom-text.mjs';
 
@@ -59,15 +59,7 @@ beforeAll(async () => {
   metrics = await startOtlpHttpReceiver();
   service = await launchAgentService({
     env: {
-      OPENAI_API_KEY: undefined,
-      OPENAI_BASE_URL: undefined,
-      OTEL_SDK_DISABLED: undefined,
-      OTEL_TRACES_SAMPLER: undefined,
-      OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
-      OTEL_SERVICE_NAME: undefined,
-      OTEL_RESOURCE_ATTRIBUTES: undefined,
-      OTEL_TRACES_EXPORTER: undefined,
-      OTEL_METRICS_EXPORTER: undefined,
+      ...ISOLATED_ENV,
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: traces.url,
       OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: metrics.metricsUrl,
       OTEL_BSP_SCHEDULE_DELAY: '100',
@@ -86,7 +78,7 @@ beforeAll(async () => {
       'x-mock-tool-arguments': JSON.stringify({ city: 'Lisbon', timezone: 'Mars/Olympus_Mons' }),
     },
   );
-  await post('agentNoTool', '/agent', { question: 'Hello!' });
+  await post('agentNoTool', '/agent', { question: 'Hello! Reply to ada@example.com.' });
   await post('badAgent', '/agent', { nothing: true });
   await post('stream', '/chat/stream', { message: 'Hi' }, { 'x-mock-first-chunk-delay-ms': '100' });
   await post('rateLimited', '/chat/stream', { message: 'Hi' }, { 'x-mock-error-status': '429' });
@@ -151,6 +143,29 @@ describe('its /metrics', () => {
     );
     expect(failed).toEqual([expect.objectContaining({ value: 1 })]);
     expect(failed[0].labels.error_type).toBe('RangeError');
+  });
+
+  it('records each run’s outcome and answer evaluation, and the PII guardrail redacting', () => {
+    const agent = { gen_ai_agent_name: 'weather-agent' };
+    // The run whose get_time failed answered, but did not fully succeed.
+    expect(
+      total('llmeter_agent_outcomes_total', { ...agent, llmeter_agent_outcome: 'failure' }),
+    ).toBe(1);
+    expect(
+      total('llmeter_agent_outcomes_total', { ...agent, llmeter_agent_outcome: 'success' }),
+    ).toBe(1);
+    expect(
+      total('llmeter_evaluation_results_total', {
+        gen_ai_evaluation_name: 'answer_present',
+        gen_ai_evaluation_score_label: 'pass',
+      }),
+    ).toBe(2);
+    expect(
+      total('llmeter_guardrail_activations_total', {
+        llmeter_guardrail_name: 'pii',
+        llmeter_guardrail_action: 'redacted',
+      }),
+    ).toBe(1);
   });
 
   it('measures time to first chunk of the streaming route from the request', () => {

@@ -8,15 +8,38 @@ import { fileURLToPath } from 'node:url';
 const serverPath = fileURLToPath(new URL('./src/server.mjs', import.meta.url));
 
 /**
- * @param {{ env?: Record<string, string | undefined>, port?: number, timeoutMs?: number, nodeArgs?: string[] }} [options]
+ * Spread into `env` for a service that uses its embedded mock LLM and exports
+ * only where the caller says, whatever the shell has configured: the demo and
+ * the tests must stay offline and see only their own telemetry.
+ */
+export const ISOLATED_ENV = Object.freeze({
+  OPENAI_API_KEY: undefined,
+  OPENAI_BASE_URL: undefined,
+  OTEL_SDK_DISABLED: undefined,
+  OTEL_TRACES_SAMPLER: undefined,
+  OTEL_SERVICE_NAME: undefined,
+  OTEL_RESOURCE_ATTRIBUTES: undefined,
+  OTEL_TRACES_EXPORTER: undefined,
+  OTEL_METRICS_EXPORTER: undefined,
+  OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: undefined,
+  LLMETER_METRICS_PORT: undefined,
+});
+
+/**
+ * @param {{ env?: Record<string, string | undefined>, port?: number, timeoutMs?: number, entry?: string, nodeArgs?: string[] }} [options]
  * `env` is added to the parent's environment; a key set to undefined is
- * removed. The mock LLM is used unless the env names an upstream. `nodeArgs`
- * go before the script (e.g. `--import` of a test probe).
+ * removed. The mock LLM is used unless the env names an upstream. `entry` is
+ * the server.mjs to run: this one by default, or that of a copy made with
+ * `pnpm deploy`, as the Dockerfile makes it. `nodeArgs` go before it (e.g.
+ * `--import` of a test probe).
  */
 export async function launchAgentService({
   env = {},
   port = 0,
   timeoutMs = 20_000,
+  entry = serverPath,
   nodeArgs = [],
 } = {}) {
   const childEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1' };
@@ -24,11 +47,14 @@ export async function launchAgentService({
     if (value === undefined) delete childEnv[key];
     else childEnv[key] = value;
   }
-  const child = spawn(process.execPath, [...nodeArgs, serverPath], {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs = [];
+  // The same lines as written, for checks that must see the exact text (a log
+  // pipeline's regex, e.g. Grafana's derived field for trace_id).
+  const rawLogs = [];
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text) => {
@@ -59,7 +85,12 @@ export async function launchAgentService({
         line = { msg: text };
       }
       logs.push(line);
-      if (logs.length > 10_000) logs.shift(); // --serve runs for as long as one likes
+      rawLogs.push(text);
+      // --serve runs for as long as one likes
+      if (logs.length > 10_000) {
+        logs.shift();
+        rawLogs.shift();
+      }
       if (line.msg === 'agent-service listening') {
         clearTimeout(timer);
         resolve(line);
@@ -81,6 +112,7 @@ export async function launchAgentService({
     upstreamUrl: ready.upstreamUrl,
     pid: child.pid,
     logs,
+    rawLogs,
     stderr: () => stderr,
     /** SIGTERM (the service drains and flushes), then SIGKILL after `graceMs`. */
     async stop(graceMs = 10_000) {

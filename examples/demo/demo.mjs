@@ -4,14 +4,17 @@
 // streamed and JSON chat, the OpenAI-compatible serving route, one upstream
 // 429), then prints a per-model table computed from the service's own
 // /metrics, one trace as an indented tree, and where the live endpoints are.
-// `node demo.mjs --serve` keeps everything running for exploration.
+// `node demo.mjs --serve` keeps everything running for exploration, the
+// service on PORT (3000 by default; 0 picks a free port), until SIGINT or
+// SIGTERM, on which it stops the service and its receivers and exits 0.
 // Offline: nothing leaves 127.0.0.1.
 import { randomBytes } from 'node:crypto';
 import { startOtlpGrpcReceiver, startOtlpHttpReceiver } from '@llmeter/testing';
-import { launchAgentService } from '../agent-service/launch.mjs';
+import { ISOLATED_ENV, launchAgentService } from '../agent-service/launch.mjs';
 import { printTable, printTrace, progress } from '../core-demo/print.mjs';
 import { parsePrometheusText } from '../core-demo/prom-text.mjs';
 import { agentSummary, asReadableSpan, modelRows } from './summarize.mjs';
+import { demoPlan, sendPlan } from './traffic.mjs';
 
 const serve = process.argv.includes('--serve');
 const traces = await startOtlpGrpcReceiver();
@@ -20,12 +23,7 @@ const service = await launchAgentService({
   port: serve ? Number(process.env.PORT ?? 3000) : 0,
   env: {
     // Always the embedded mock LLM, whatever this shell has configured.
-    OPENAI_API_KEY: undefined,
-    OPENAI_BASE_URL: undefined,
-    OTEL_SDK_DISABLED: undefined,
-    OTEL_TRACES_SAMPLER: undefined,
-    OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
-    LLMETER_METRICS_PORT: undefined,
+    ...ISOLATED_ENV,
     OTEL_SERVICE_NAME: 'agent-service',
     OTEL_TRACES_EXPORTER: 'otlp',
     OTEL_METRICS_EXPORTER: 'otlp,prometheus',
@@ -41,63 +39,8 @@ console.log(`agent-service listening on ${service.url} (upstream: ${service.upst
 const traceId = randomBytes(16).toString('hex');
 const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
 
-const json = { 'content-type': 'application/json' };
-const toolArgs = (args) => ({ 'x-mock-tool-arguments': JSON.stringify(args) });
-const agent = (question, headers = {}) => ({ path: '/agent', body: { question }, headers });
-const stream = (message, headers = {}) => ({ path: '/chat/stream', body: { message }, headers });
-const served = (stream) => ({
-  path: '/v1/chat/completions',
-  body: {
-    model: 'gpt-4.1-mini',
-    stream,
-    ...(stream && { stream_options: { include_usage: true } }),
-    messages: [{ role: 'user', content: 'Summarize the forecast for Lisbon.' }],
-  },
-});
-// The mock LLM calls the tools a question names; x-mock-* headers are
-// forwarded to it by the service in mock mode (see agent-service/src/upstream.mjs).
-const cities = ['Lisbon', 'Paris', 'Tokyo', 'Lisbon', 'Paris', 'Tokyo'];
-const zones = ['Europe/Lisbon', 'Europe/Paris', 'Asia/Tokyo'];
-const plan = [
-  ...cities.map((city) =>
-    agent(`What is the weather in ${city}? (get_weather)`, toolArgs({ city })),
-  ),
-  ...zones.map((timezone) =>
-    agent(`What time is it in ${timezone}? (get_time)`, toolArgs({ timezone })),
-  ),
-  agent('What time is it on Mars? (get_time)', toolArgs({ timezone: 'Mars/Olympus_Mons' })),
-  agent('What is the weather in Lisbon, and the time on Mars? (get_weather, get_time)', {
-    ...toolArgs({ city: 'Lisbon', timezone: 'Mars/Olympus_Mons' }),
-    traceparent,
-  }),
-  agent('Hello! Who are you?'),
-  ...Array.from({ length: 8 }, (_, i) => stream(`Tell me a short story, part ${i + 1}.`)),
-  { ...stream('This one hits the rate limit.', { 'x-mock-error-status': '429' }), expect: 429 },
-  ...Array.from({ length: 7 }, (_, i) => served(i % 2 === 0)),
-];
-// Interleave the kinds of request, as real traffic would (a fixed shuffle).
-const shuffled = plan.map((step, i) => [(i * 7919) % plan.length, step]);
-shuffled.sort((a, b) => a[0] - b[0]);
-
-let done = 0;
-const surprises = [];
-async function send(step) {
-  const response = await fetch(`${service.url}${step.path}`, {
-    method: 'POST',
-    headers: { ...json, ...step.headers },
-    body: JSON.stringify(step.body),
-  });
-  await response.arrayBuffer(); // SSE included: read to the end
-  if (response.status !== (step.expect ?? 200))
-    surprises.push(`${step.path} answered ${response.status}`);
-  progress(++done, plan.length);
-}
-const queue = shuffled.map(([, step]) => step);
-await Promise.all(
-  Array.from({ length: 3 }, async () => {
-    while (queue.length > 0) await send(queue.shift());
-  }),
-);
+const plan = demoPlan({ traceparent });
+const surprises = await sendPlan(service.url, plan, { onProgress: progress });
 if (surprises.length > 0) console.log(`unexpected answers: ${surprises.join('; ')}`);
 
 // The table, from the service's own Prometheus endpoint.

@@ -1,9 +1,14 @@
 /**
  * The Grafana dashboards and the recording rules against a real Prometheus (Debian's 2.42) that
- * scrapes real llmeter traffic and two fake DCGM exporters:
+ * scrapes the real example agent service under the demo's traffic, and two fake DCGM exporters:
  *
- *   job agent-service         two "pods" of the agent (llm/agent-service-0 and -1), llmeter's
- *                             /metrics with OpenMetrics exemplars, target labels namespace/pod/
+ *   job agent-service         examples/agent-service as its own process (mock LLM, /metrics with
+ *                             OpenMetrics exemplars), sent the demo's burst twice
+ *                             (examples/demo/traffic.mjs: agent runs with tools, a failing tool,
+ *                             the PII guardrail, streamed chat, an upstream 429, the serving
+ *                             route), with one call held in flight; scraped as two "pods"
+ *                             (llm/agent-service-0 and -1: pod 1 is a pass-through that swaps the
+ *                             GPU UUID, support/agent-traffic.ts), target labels namespace/pod/
  *                             container as a ServiceMonitor attaches them;
  *   job nvidia-dcgm-exporter  honorLabels: true  — GPU-A of agent-service-0 (pod labels kept),
  *                             GPU-E that no DCGM mapping names (agent-service-1 claims it only
@@ -14,11 +19,12 @@
  * Every query of every Prometheus panel runs with Grafana's variables substituted (by the values
  * the variable queries return), and must return at least one finite value: a panel that shows
  * "No data" fails the test named after it. Loki and Tempo are not run here: the log panel's
- * fields and the trace links are checked against llmeter's real log lines and exemplars.
+ * fields and the trace links are checked against the service's real log lines and exemplars.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPrometheus, type PrometheusHandle, startPrometheus } from '../support/prometheus';
+import { type AgentTraffic, startAgentTraffic } from './support/agent-traffic';
 import { type FakeDcgm, startFakeDcgm } from './support/fake-dcgm';
 import {
   allPanels,
@@ -30,7 +36,6 @@ import {
   regexOfAll,
   variableQuery,
 } from './support/grafana';
-import { startTraffic, type Traffic } from './support/llmeter-traffic';
 import { COMPOSE_DIR, HELM_DIR, readYaml, ruleFiles } from './support/repo';
 
 const havePrometheus = findPrometheus() !== undefined;
@@ -45,7 +50,7 @@ const AGENT_LABELS = { namespace: 'llm', container: 'agent-service' };
 
 const dashboards = loadDashboards();
 let prometheus: PrometheusHandle | undefined;
-let traffic: Traffic | undefined;
+let traffic: AgentTraffic | undefined;
 const exporters: FakeDcgm[] = [];
 /** Variable values per dashboard uid, as Grafana would interpolate "All" of a multi-value. */
 const variableValues = new Map<string, Record<string, string>>();
@@ -61,7 +66,7 @@ async function finiteValues(promql: string, instant: boolean): Promise<number> {
 
 beforeAll(async () => {
   if (!havePrometheus) return;
-  traffic = await startTraffic({ gpuPod0: GPU_A, gpusPod1: [GPU_B, GPU_E] });
+  traffic = await startAgentTraffic({ gpuPod0: GPU_A, gpusPod1: [GPU_B, GPU_E] });
   const honored = await startFakeDcgm([
     {
       uuid: GPU_A,
@@ -171,6 +176,12 @@ afterAll(async () => {
 });
 
 describe.skipIf(!havePrometheus)('Grafana dashboards against a real Prometheus', () => {
+  it('counts a query that matches no series as no data (the panel checks below can fail)', async () => {
+    const nothing = 'gen_ai_client_operation_duration_seconds_count{namespace="no-such-namespace"}';
+    expect(await finiteValues(nothing, true)).toBe(0);
+    expect(await finiteValues(`sum(rate(${nothing}[1m]))`, false)).toBe(0);
+  });
+
   describe.each(dashboards.map((d) => [d.title, d] as const))('%s', (_title, dashboard) => {
     it('every template variable query returns values', () => {
       const values = variableValues.get(dashboard.uid)!;

@@ -40,6 +40,8 @@ export const getTime = tool(
   },
 );
 
+export const AGENT_NAME = 'weather-agent';
+
 export function createWeatherAgent({ upstream, model }) {
   const chatModel = new ChatOpenAI({
     model,
@@ -49,7 +51,7 @@ export function createWeatherAgent({ upstream, model }) {
     configuration: { baseURL: upstream.baseURL, fetch: upstream.fetch },
   });
   const agent = createAgent({
-    name: 'weather-agent',
+    name: AGENT_NAME,
     model: chatModel,
     tools: [getWeather, getTime],
     systemPrompt: 'You answer questions about the weather and the time. Use the tools.',

@@ -9,7 +9,8 @@ import {
 import { instrumentOpenAI } from '@llmeter/openai';
 import express from 'express';
 import OpenAI from 'openai';
-import { createWeatherAgent } from './agent.mjs';
+import { AGENT_NAME, createWeatherAgent } from './agent.mjs';
+import { judgeRun, redactPii } from './checks.mjs';
 import { forwardMockHeaders } from './upstream.mjs';
 
 export function createApp({ llmeter, upstream, env = process.env }) {
@@ -48,7 +49,15 @@ export function createApp({ llmeter, upstream, env = process.env }) {
       res.status(400).json({ error: 'body must be {"question": "..."}' });
       return;
     }
-    const { answer, tools } = await ask(question, { signal: abortOnClose(res) });
+    let run;
+    try {
+      run = await ask(redactPii(llmeter.recorder, question), { signal: abortOnClose(res) });
+    } catch (error) {
+      llmeter.recorder.recordAgentOutcome({ agentName: AGENT_NAME, outcome: 'failure' });
+      throw error;
+    }
+    judgeRun(llmeter.recorder, AGENT_NAME, run);
+    const { answer, tools } = run;
     log.info({ route: '/agent', tools }, 'agent answered');
     res.json({ answer, tools });
   });
