@@ -90,6 +90,15 @@ describe.each(['openai', 'openai6'])('built dist with %s', (pkg) => {
     if (script === 'auto.mjs') expect(report.cjsOpenAILoaded).toBe(false);
   });
 
+  it.each(['init.mjs', 'init-hooks.mjs', 'init.cjs'])(
+    'init({ instrumentations: [openAIInstrumentation()] }) works from %s',
+    async (script) => {
+      const report = await spawnFixture(script, pkg);
+      expectMeasured(report, true);
+      if (script.endsWith('.mjs')) expect(report.cjsOpenAILoaded).toBe(false);
+    },
+  );
+
   it.each([
     ['app.mjs', '--import'],
     ['app.cjs', '--require'],
