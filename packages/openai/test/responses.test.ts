@@ -1,7 +1,15 @@
 import { ATTR, METRIC } from '@llmeter/core';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, type Harness, harness, onlySpan, SDKS, waitForSpans } from './helpers';
+import {
+  collect,
+  type Harness,
+  harness,
+  onlyLogLine,
+  onlySpan,
+  SDKS,
+  waitForSpans,
+} from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -135,6 +143,32 @@ describe.each(SDKS)('responses on $name', (sdk) => {
     expect(metrics.count(METRIC.CLIENT_TIME_TO_FIRST_CHUNK)).toBe(1);
     expect(metrics.count(METRIC.CLIENT_TIME_PER_OUTPUT_CHUNK)).toBe(TOKENS - 1);
   });
+
+  it.each([false, true])(
+    'writes one llm_call_completed line with tokens and cost (stream: %s)',
+    async (stream) => {
+      const client = h.client(sdk);
+      const body = { model: 'gpt-4o-mini', input: 'Count.', stream };
+      const response = stream
+        ? ((await collect(await client.responses.create(body))).at(-1) as any).response
+        : await client.responses.create(body);
+      const { spans, logLines } = await h.drain();
+      const line = onlyLogLine(logLines, onlySpan(spans));
+      expect(line).toMatchObject({
+        operation: 'chat',
+        provider: 'openai',
+        request_model: 'gpt-4o-mini',
+        response_model: response.model,
+        input_tokens: response.usage.input_tokens,
+        output_tokens: response.usage.output_tokens,
+        finish_reasons: ['stop'],
+        stream,
+      });
+      expect(line.cost_usd).toBeGreaterThan(0);
+      if (stream) expect(line.ttft_s).toBeGreaterThanOrEqual(0);
+      else expect(line.ttft_s).toBeUndefined();
+    },
+  );
 
   it('records a reply cut by max_output_tokens with finish reason length', async () => {
     const client = h.client(sdk);
