@@ -170,6 +170,42 @@ describe.each(SDKS)('responses on $name', (sdk) => {
     },
   );
 
+  it('fails the span with the error code of a stream that ends in response.failed', async () => {
+    const client = h.client(sdk);
+    const events = await collect(
+      await client.responses.create(
+        { model: 'gpt-4o-mini', input: 'Count.', stream: true },
+        { headers: { 'x-mock-response-error-code': 'server_error' } },
+      ),
+    );
+    // The caller reads every event, the failed one last; nothing is thrown at it.
+    expect((events.at(-1) as any).type).toBe('response.failed');
+    const { spans, metrics, logLines } = await h.drain();
+    const span = onlySpan(spans);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes).toMatchObject({
+      [ATTR.ERROR_TYPE]: 'server_error',
+      [ATTR.RESPONSE_FINISH_REASONS]: ['error'],
+      [ATTR.LLMETER_STREAM_CHUNKS]: TOKENS,
+    });
+    // A terminal event arrived: the stream is finished, not incomplete.
+    expect(span.attributes[ATTR.LLMETER_STREAM_INCOMPLETE]).toBeUndefined();
+    const [duration] = metrics.points(METRIC.CLIENT_OPERATION_DURATION);
+    expect(duration?.attributes[ATTR.ERROR_TYPE]).toBe('server_error');
+    expect(onlyLogLine(logLines, span).error_type).toBe('server_error');
+  });
+
+  it('records a failed response (not streamed) with finish reason error', async () => {
+    const client = h.client(sdk);
+    const response = await client.responses.create(
+      { model: 'gpt-4o-mini', input: 'Count.' },
+      { headers: { 'x-mock-response-error-code': 'server_error' } },
+    );
+    expect(response.status).toBe('failed');
+    const span = onlySpan((await h.drain()).spans);
+    expect(span.attributes[ATTR.RESPONSE_FINISH_REASONS]).toEqual(['error']);
+  });
+
   it('records a reply cut by max_output_tokens with finish reason length', async () => {
     const client = h.client(sdk);
     await collect(
