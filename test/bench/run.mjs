@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The OpenAI adapter benchmark: `pnpm bench` (full, writes RESULTS.md) or
-// `pnpm bench -- --quick` (CI smoke run: < 60 s, fails only when llmeter
-// produced no telemetry). Every variant runs in its own process against one
+// `pnpm bench:quick` (CI smoke run: < 60 s, fails only when llmeter produced
+// no telemetry, writes nothing); both build first when run from the root. Every variant runs in its own process against one
 // mock OpenAI server running here; see README.md for the method.
 import { execFileSync, fork, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -9,6 +9,7 @@ import { PriceBook } from './cost/price-book';
 import { setUpMetrics } from './export/metrics';
 import { SelfTelemetry } from './export/self-telemetry';
 import { setUpTraces } from './export/traces';
+import { enableInstrumentations } from './instrumentations';
 import { internalLogger, reportInternalError, setInternalLogLevel, warnOnce } from './internal-log';
 import { bounded, installSignalHandlers } from './lifecycle';
 import { createLogger } from './logger';
@@ -71,6 +72,9 @@ export function init(options: LLMeterOptions = {}): LLMeter {
   const running = state[INSTANCE_KEY];
   if (running) {
     warnOnce('init:twice', 'init() called again: returning the running llmeter instance');
+    // e.g. the register entry started llmeter from the environment, then the
+    // application's own init() names its instrumentations: honour them.
+    if (running.enabled) enableInstrumentations(options);
     return running;
   }
   let config: ResolvedConfig;
@@ -84,6 +88,9 @@ export function init(options: LLMeterOptions = {}): LLMeter {
     reportInternalError('init', error);
     state[INSTANCE_KEY] = disabledInstance(resolveConfig({ disabled: true }));
   }
+  // After the instance is in place, so an instrumentation sees getLLMeter(). Disabled
+  // means a cheap no-op: nothing is patched.
+  if (state[INSTANCE_KEY].enabled) enableInstrumentations(options);
   return state[INSTANCE_KEY];
 }
 

@@ -6,15 +6,20 @@ import type { InternalLogLevel } from './types';
  * and each distinct problem reported once, so a failing exporter or a bad
  * input repeated per request cannot flood the service's logs.
  */
-let logger: Logger = pino(
+const logger: Logger = pino(
   { name: 'llmeter', level: 'warn' },
   pino.destination({ fd: 2, sync: true }),
 );
 const reported = new Set<string>();
 const MAX_REMEMBERED = 1000;
 
+/**
+ * Changes the level of the one logger rather than making a new one, so what
+ * holds it stays valid; setting the level it already has is a no-op (pino
+ * rebinds its level methods on every change).
+ */
 export function setInternalLogLevel(level: InternalLogLevel): void {
-  logger = pino({ name: 'llmeter', level }, pino.destination({ fd: 2, sync: true }));
+  if (logger.level !== level) logger.level = level;
 }
 
 export function internalLogger(): Logger {

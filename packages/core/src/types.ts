@@ -36,6 +36,23 @@ export type GenAIMessagePart =
 /** Runs on every captured message before anything is recorded; return undefined to drop it. */
 export type RedactHook = (message: GenAIMessage) => GenAIMessage | undefined;
 
+/**
+ * Something an adapter hands to `init({ instrumentations })`, such as
+ * `openAIInstrumentation()` from @llmeter/openai: core calls `enable()` once
+ * llmeter has started. Core never imports an adapter; this is how `init()`
+ * switches one on.
+ */
+export interface LLMeterInstrumentation {
+  /** Short name for llmeter's own diagnostics, e.g. `openai`. */
+  readonly name: string;
+  /**
+   * Turns the instrumentation on; must be idempotent. Returns whether it could
+   * be enabled. A throw or a `false` is logged on the internal logger, never
+   * passed to the application.
+   */
+  enable(): boolean;
+}
+
 /** Options of `init()`. Each wins over its environment variable, which wins over the default. */
 export interface LLMeterOptions {
   /** `service.name`. Env: OTEL_SERVICE_NAME, then service.name in OTEL_RESOURCE_ATTRIBUTES. */
@@ -124,6 +141,13 @@ export interface LLMeterOptions {
   logLevel?: InternalLogLevel;
   /** llmeter's internal diagnostics (stderr). Env: LLMETER_LOG_LEVEL. Default `warn`. */
   internalLogLevel?: InternalLogLevel;
+
+  /**
+   * Adapters' instrumentations to switch on, e.g. `[openAIInstrumentation()]`
+   * from @llmeter/openai. Enabled after llmeter has started (not when disabled),
+   * also when init() returns an instance already running.
+   */
+  instrumentations?: readonly LLMeterInstrumentation[];
 
   /** Flush on SIGTERM/SIGINT, then let the process exit as it would have. Default true. */
   handleSignals?: boolean;

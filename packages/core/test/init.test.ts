@@ -1,4 +1,4 @@
-import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
@@ -7,20 +7,10 @@ import {
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getLLMeter, getRecorder, init } from '../src/index';
-
-const quiet = {
-  tracesExporter: ['none'],
-  metricsExporter: ['prometheus'],
-  handleSignals: false,
-  logger: false,
-} as const;
+import { quiet, stopLLMeter } from './init-helpers';
 
 afterEach(async () => {
-  await getLLMeter()?.shutdown();
-  trace.disable();
-  context.disable();
-  propagation.disable();
-  metrics.disable();
+  await stopLLMeter();
 });
 
 describe('init()', () => {

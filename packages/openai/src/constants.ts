@@ -11,6 +11,9 @@ export const PROVIDER = {
   AZURE_OPENAI: 'azure.ai.openai',
 } as const;
 
+/** `name` of `openAIInstrumentation()`, in llmeter's own diagnostics. */
+export const INSTRUMENTATION_NAME = 'openai';
+
 /** Attributes this adapter sets that core has no constant for (semconv v1.41.1 names). */
 export const OPENAI_ATTR = {
   REQUEST_SERVICE_TIER: 'openai.request.service_tier',

@@ -2,7 +2,7 @@ import { ATTR, METRIC } from '@llmeter/core';
 import { instrumentOpenAI } from '@llmeter/openai';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, harness, onlySpan, SDKS } from './helpers';
+import { type Harness, harness, onlyLogLine, onlySpan, SDKS } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -85,9 +85,9 @@ describe.each(SDKS)('chat.completions on $name', (sdk) => {
       model: 'gpt-4o-mini',
       messages: MESSAGES,
     });
-    const lines = h.logLines.filter((l) => l.event === 'llm_call_completed');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({
+    const { spans, logLines } = await h.drain();
+    const line = onlyLogLine(logLines, onlySpan(spans));
+    expect(line).toMatchObject({
       operation: 'chat',
       provider: 'openai',
       request_model: 'gpt-4o-mini',
@@ -97,8 +97,7 @@ describe.each(SDKS)('chat.completions on $name', (sdk) => {
       finish_reasons: ['stop'],
       stream: false,
     });
-    expect(lines[0]!.cost_usd).toBeGreaterThan(0);
-    await h.drain();
+    expect(line.cost_usd).toBeGreaterThan(0);
   });
 
   it('records prompts, replies and tool calls as semconv messages when content capture is on', async () => {

@@ -1,6 +1,6 @@
 import { ATTR, METRIC } from '@llmeter/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, type Harness, harness, onlySpan, SDKS } from './helpers';
+import { collect, type Harness, harness, onlyLogLine, onlySpan, SDKS } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -69,4 +69,27 @@ describe.each(SDKS)('legacy completions on $name', (sdk) => {
     ]);
     expect(metrics.count(METRIC.CLIENT_TIME_PER_OUTPUT_CHUNK)).toBe(TOKENS);
   });
+
+  it.each([false, true])(
+    'writes one llm_call_completed line with tokens and cost (stream: %s)',
+    async (stream) => {
+      const client = h.client(sdk, { streamIncludeUsage: true });
+      const body = { model: 'gpt-3.5-turbo-instruct', prompt: 'Count', stream };
+      const usage = stream
+        ? ((await collect(await client.completions.create(body))).at(-1) as any).usage
+        : (await client.completions.create(body)).usage;
+      const { spans, logLines } = await h.drain();
+      const line = onlyLogLine(logLines, onlySpan(spans));
+      expect(line).toMatchObject({
+        operation: 'text_completion',
+        provider: 'openai',
+        request_model: 'gpt-3.5-turbo-instruct',
+        input_tokens: usage.prompt_tokens,
+        output_tokens: usage.completion_tokens,
+        finish_reasons: ['stop'],
+        stream,
+      });
+      expect(line.cost_usd).toBeGreaterThan(0);
+    },
+  );
 });

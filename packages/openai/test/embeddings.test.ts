@@ -1,6 +1,6 @@
 import { ATTR, METRIC } from '@llmeter/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, harness, onlySpan, SDKS } from './helpers';
+import { type Harness, harness, onlyLogLine, onlySpan, SDKS } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -35,6 +35,22 @@ describe.each(SDKS)('embeddings on $name', (sdk) => {
     expect(metrics.tokens()).toEqual({ input: result.usage.prompt_tokens });
     expect(metrics.count(METRIC.CLIENT_OPERATION_DURATION)).toBe(1);
     expect(metrics.sum(METRIC.CLIENT_COST)).toBeGreaterThan(0);
+  });
+
+  it('writes one llm_call_completed line with input tokens and cost', async () => {
+    const client = h.client(sdk);
+    const result = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' });
+    const { spans, logLines } = await h.drain();
+    const line = onlyLogLine(logLines, onlySpan(spans));
+    expect(line).toMatchObject({
+      operation: 'embeddings',
+      provider: 'openai',
+      request_model: 'text-embedding-3-small',
+      response_model: result.model,
+      input_tokens: result.usage.prompt_tokens,
+    });
+    expect(line.output_tokens).toBeUndefined();
+    expect(line.cost_usd).toBeGreaterThan(0);
   });
 
   it('records the encoding format the caller chose', async () => {

@@ -18,15 +18,41 @@ const NODE = here('../../../node_modules/.bin/node');
 const NODE22 = here('../../../node_modules/node22/bin/node');
 const FIXTURES = here('./fixtures');
 
-interface Report {
-  fixture: string;
-  ok: boolean;
-  chunks: number;
+interface SurfaceReport {
+  ok: boolean | string;
   durations: number;
   ttfts: number;
-  spans?: { name: string; stream: boolean }[];
+  perChunk: number;
+  tokens: number;
+  spans?: { name: string; operation: string; stream?: boolean }[];
+}
+interface Report {
+  fixture: string;
+  surfaces: Record<string, SurfaceReport>;
   cjsOpenAILoaded: boolean;
 }
+
+const CHAT = { name: 'chat gpt-4o-mini', operation: 'chat' };
+const TEXT = { name: 'text_completion gpt-3.5-turbo-instruct', operation: 'text_completion' };
+/**
+ * Every surface fixtures/run.cjs calls, and what it must record: its span,
+ * and how many token observations (input and output; 0 for a chat stream
+ * without include_usage, which reports none).
+ */
+const EXPECTED: Record<string, { span: SurfaceReport['spans'] & {}; tokens: number }> = {
+  'chat.create': { span: [{ ...CHAT, stream: false }], tokens: 2 },
+  'chat.create stream': { span: [{ ...CHAT, stream: true }], tokens: 2 },
+  'chat.parse': { span: [{ ...CHAT, stream: false }], tokens: 2 },
+  'chat.stream()': { span: [{ ...CHAT, stream: true }], tokens: 0 },
+  'responses.create': { span: [{ ...CHAT, stream: false }], tokens: 2 },
+  'responses.create stream': { span: [{ ...CHAT, stream: true }], tokens: 2 },
+  'embeddings.create': {
+    span: [{ name: 'embeddings text-embedding-3-small', operation: 'embeddings' }],
+    tokens: 1,
+  },
+  'completions.create': { span: [{ ...TEXT, stream: false }], tokens: 2 },
+  'completions.create stream': { span: [{ ...TEXT, stream: true }], tokens: 2 },
+};
 
 let mock: MockLLM;
 beforeAll(async () => {
@@ -65,17 +91,27 @@ async function spawnFixture(
   return JSON.parse(line) as Report;
 }
 
+/** Each surface measured once: a duration, a span, and for streams the chunk timings. */
 function expectMeasured(report: Report, withSpans: boolean) {
-  expect(report.ok).toBe(true);
-  expect(report.chunks).toBeGreaterThan(1);
-  // One plain and one streamed call: two durations, one time to first chunk.
-  expect(report.durations).toBe(2);
-  expect(report.ttfts).toBe(1);
-  if (withSpans) {
-    expect(report.spans).toEqual([
-      { name: 'chat gpt-4o-mini', stream: false },
-      { name: 'chat gpt-4o-mini', stream: true },
-    ]);
+  expect(Object.keys(report.surfaces)).toEqual(Object.keys(EXPECTED));
+  for (const [surface, expected] of Object.entries(EXPECTED)) {
+    const got = report.surfaces[surface]!;
+    const streamed = expected.span[0]!.stream === true;
+    const measured = {
+      ok: got.ok,
+      durations: got.durations,
+      ttfts: got.ttfts,
+      perChunk: got.perChunk > 0,
+      tokens: got.tokens,
+    };
+    expect(measured, surface).toEqual({
+      ok: true,
+      durations: 1,
+      ttfts: streamed ? 1 : 0,
+      perChunk: streamed,
+      tokens: expected.tokens,
+    });
+    if (withSpans) expect(got.spans, surface).toEqual(expected.span);
   }
 }
 
@@ -89,6 +125,15 @@ describe.each(['openai', 'openai6'])('built dist with %s', (pkg) => {
     expectMeasured(report, true);
     if (script === 'auto.mjs') expect(report.cjsOpenAILoaded).toBe(false);
   });
+
+  it.each(['init.mjs', 'init-hooks.mjs', 'init.cjs'])(
+    'init({ instrumentations: [openAIInstrumentation()] }) works from %s',
+    async (script) => {
+      const report = await spawnFixture(script, pkg);
+      expectMeasured(report, true);
+      if (script.endsWith('.mjs')) expect(report.cjsOpenAILoaded).toBe(false);
+    },
+  );
 
   it.each([
     ['app.mjs', '--import'],

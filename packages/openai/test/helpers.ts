@@ -12,15 +12,17 @@ export const SDKS = [
 ] as const;
 export type Sdk = (typeof SDKS)[number];
 
+export type LogLine = Record<string, unknown>;
+
 export interface Harness {
   mock: MockLLM;
   t: InMemoryLLMeter;
-  /** `llm_call_completed` lines written through the app logger. */
-  logLines: Record<string, unknown>[];
+  /** Lines written through the app logger (`llm_call_completed` ones among them). */
+  logLines: LogLine[];
   /** An instrumented client of `sdk` pointed at the mock server. */
   client(sdk: Sdk, options?: InstrumentOpenAIOptions, clientOptions?: Record<string, unknown>): any;
-  /** A fresh collection of metrics and the spans so far, then clears both. */
-  drain(): Promise<{ spans: ReadableSpan[]; metrics: Metrics }>;
+  /** A fresh collection of metrics, the spans and the log lines so far, then clears them. */
+  drain(): Promise<{ spans: ReadableSpan[]; metrics: Metrics; logLines: LogLine[] }>;
   close(): Promise<void>;
 }
 
@@ -57,9 +59,9 @@ export async function harness(options: LLMeterOptions = {}): Promise<Harness> {
     async drain() {
       const spans = [...t.spans()];
       const metrics = new Metrics(t, await t.collectMetrics());
+      const lines = logLines.splice(0);
       t.reset();
-      logLines.length = 0;
-      return { spans, metrics };
+      return { spans, metrics, logLines: lines };
     },
     async close() {
       await t.shutdown();
@@ -111,6 +113,23 @@ export function onlySpan(spans: ReadableSpan[]): ReadableSpan {
     throw new Error(`expected 1 span, got ${spans.length}: ${spans.map((s) => s.name).join(', ')}`);
   }
   return spans[0]!;
+}
+
+/**
+ * The one `llm_call_completed` line of a test, which must carry the trace and
+ * span ids of `span` (the line is how logs join traces); fails loudly otherwise.
+ */
+export function onlyLogLine(lines: LogLine[], span: ReadableSpan): LogLine {
+  const completed = lines.filter((l) => l.event === 'llm_call_completed');
+  if (completed.length !== 1) {
+    throw new Error(`expected 1 llm_call_completed line, got ${completed.length}`);
+  }
+  const line = completed[0]!;
+  const { traceId, spanId } = span.spanContext();
+  if (line.trace_id !== traceId || line.span_id !== spanId) {
+    throw new Error(`the log line's trace_id/span_id are not the span's: ${JSON.stringify(line)}`);
+  }
+  return line;
 }
 
 /** Consumes an async iterable, returning its items. */

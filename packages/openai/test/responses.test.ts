@@ -1,7 +1,15 @@
 import { ATTR, METRIC } from '@llmeter/core';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, type Harness, harness, onlySpan, SDKS, waitForSpans } from './helpers';
+import {
+  collect,
+  type Harness,
+  harness,
+  onlyLogLine,
+  onlySpan,
+  SDKS,
+  waitForSpans,
+} from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -134,6 +142,68 @@ describe.each(SDKS)('responses on $name', (sdk) => {
     });
     expect(metrics.count(METRIC.CLIENT_TIME_TO_FIRST_CHUNK)).toBe(1);
     expect(metrics.count(METRIC.CLIENT_TIME_PER_OUTPUT_CHUNK)).toBe(TOKENS - 1);
+  });
+
+  it.each([false, true])(
+    'writes one llm_call_completed line with tokens and cost (stream: %s)',
+    async (stream) => {
+      const client = h.client(sdk);
+      const body = { model: 'gpt-4o-mini', input: 'Count.', stream };
+      const response = stream
+        ? ((await collect(await client.responses.create(body))).at(-1) as any).response
+        : await client.responses.create(body);
+      const { spans, logLines } = await h.drain();
+      const line = onlyLogLine(logLines, onlySpan(spans));
+      expect(line).toMatchObject({
+        operation: 'chat',
+        provider: 'openai',
+        request_model: 'gpt-4o-mini',
+        response_model: response.model,
+        input_tokens: response.usage.input_tokens,
+        output_tokens: response.usage.output_tokens,
+        finish_reasons: ['stop'],
+        stream,
+      });
+      expect(line.cost_usd).toBeGreaterThan(0);
+      if (stream) expect(line.ttft_s).toBeGreaterThanOrEqual(0);
+      else expect(line.ttft_s).toBeUndefined();
+    },
+  );
+
+  it('fails the span with the error code of a stream that ends in response.failed', async () => {
+    const client = h.client(sdk);
+    const events = await collect(
+      await client.responses.create(
+        { model: 'gpt-4o-mini', input: 'Count.', stream: true },
+        { headers: { 'x-mock-response-error-code': 'server_error' } },
+      ),
+    );
+    // The caller reads every event, the failed one last; nothing is thrown at it.
+    expect((events.at(-1) as any).type).toBe('response.failed');
+    const { spans, metrics, logLines } = await h.drain();
+    const span = onlySpan(spans);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes).toMatchObject({
+      [ATTR.ERROR_TYPE]: 'server_error',
+      [ATTR.RESPONSE_FINISH_REASONS]: ['error'],
+      [ATTR.LLMETER_STREAM_CHUNKS]: TOKENS,
+    });
+    // A terminal event arrived: the stream is finished, not incomplete.
+    expect(span.attributes[ATTR.LLMETER_STREAM_INCOMPLETE]).toBeUndefined();
+    const [duration] = metrics.points(METRIC.CLIENT_OPERATION_DURATION);
+    expect(duration?.attributes[ATTR.ERROR_TYPE]).toBe('server_error');
+    expect(onlyLogLine(logLines, span).error_type).toBe('server_error');
+  });
+
+  it('records a failed response (not streamed) with finish reason error', async () => {
+    const client = h.client(sdk);
+    const response = await client.responses.create(
+      { model: 'gpt-4o-mini', input: 'Count.' },
+      { headers: { 'x-mock-response-error-code': 'server_error' } },
+    );
+    expect(response.status).toBe('failed');
+    const span = onlySpan((await h.drain()).spans);
+    expect(span.attributes[ATTR.RESPONSE_FINISH_REASONS]).toEqual(['error']);
   });
 
   it('records a reply cut by max_output_tokens with finish reason length', async () => {

@@ -1,7 +1,15 @@
 import { ATTR, METRIC } from '@llmeter/core';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { collect, type Harness, harness, onlySpan, SDKS, waitForSpans } from './helpers';
+import {
+  collect,
+  type Harness,
+  harness,
+  onlyLogLine,
+  onlySpan,
+  SDKS,
+  waitForSpans,
+} from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -54,6 +62,30 @@ describe.each(SDKS)('streamed chat.completions on $name', (sdk) => {
       output: usage.completion_tokens,
     });
     expect(metrics.sum(METRIC.CLIENT_COST)).toBeGreaterThan(0);
+  });
+
+  it('writes one llm_call_completed line for a streamed call, with time to first chunk, tokens and cost', async () => {
+    const client = h.client(sdk);
+    const chunks = await collect(
+      await chatStream(client, { stream_options: { include_usage: true } }),
+    );
+    const usage = (chunks.at(-1) as any).usage;
+    const { spans, logLines } = await h.drain();
+    const line = onlyLogLine(logLines, onlySpan(spans));
+    expect(line).toMatchObject({
+      operation: 'chat',
+      provider: 'openai',
+      request_model: 'gpt-4o-mini',
+      response_model: (chunks[0] as any).model,
+      input_tokens: usage.prompt_tokens,
+      output_tokens: usage.completion_tokens,
+      finish_reasons: ['stop'],
+      stream: true,
+    });
+    expect(line.ttft_s).toBeGreaterThanOrEqual(0);
+    expect(line.duration_s).toBeGreaterThanOrEqual(line.ttft_s as number);
+    expect(line.cost_usd).toBeGreaterThan(0);
+    expect(line.incomplete).toBeUndefined();
   });
 
   it('starts the clock for time to first chunk before the request is issued', async () => {
@@ -166,6 +198,16 @@ describe.each(SDKS)('streamed chat.completions on $name', (sdk) => {
     expect(span.status.code).not.toBe(SpanStatusCode.ERROR);
     expect(metrics.count(METRIC.CLIENT_OPERATION_DURATION)).toBe(1);
     expect(metrics.count(METRIC.CLIENT_TIME_PER_OUTPUT_CHUNK)).toBe(2);
+  });
+
+  it('marks the log line of a stream broken out of early as incomplete, not as an error', async () => {
+    const client = h.client(sdk);
+    const stream = await chatStream(client, {}, { headers: { 'x-mock-chunk-delay-ms': '5' } });
+    for await (const _ of stream) break;
+    const { spans, logLines } = await h.drain();
+    const line = onlyLogLine(logLines, onlySpan(spans));
+    expect(line).toMatchObject({ operation: 'chat', stream: true, incomplete: true });
+    expect(line.error_type).toBeUndefined();
   });
 
   it('ends the span when the request is aborted mid-stream', async () => {

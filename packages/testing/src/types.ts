@@ -77,6 +77,14 @@ export interface MockLLMBehavior {
    * value). Header `x-mock-tool-arguments` (JSON).
    */
   toolArguments: Record<string, unknown> | undefined;
+  /**
+   * Responses API: the response fails with this error code (`server_error`,
+   * `rate_limit_exceeded`, ...): status `failed`, `error: { code, message }`,
+   * no output and no usage. Streamed, the output deltas still go out and the
+   * terminal event is `response.failed` instead of `response.completed` (HTTP
+   * status 200 either way, as OpenAI does). Header `x-mock-response-error-code`.
+   */
+  responseErrorCode: string | undefined;
   /** Cached input tokens reported (capped at the input tokens). Header `x-mock-cached-tokens`. Default 0. */
   cachedTokens: number;
   /**

@@ -113,6 +113,27 @@ describe('mock LLM: Responses API', () => {
     );
   });
 
+  it('fails a response with the error code asked for, streamed as response.failed', async () => {
+    const headers = { 'x-mock-response-error-code': 'server_error' };
+    const failed = await client.responses.create(
+      { model: 'gpt-4.1-mini', input: 'Hi' },
+      { headers },
+    );
+    expect(failed).toMatchObject({ status: 'failed', output: [], usage: null });
+    expect(failed.error?.code).toBe('server_error');
+    const events = [];
+    for await (const event of await client.responses.create(
+      { model: 'gpt-4.1-mini', input: 'Hi', stream: true },
+      { headers },
+    ))
+      events.push(event);
+    expect(events.filter((e) => e.type === 'response.output_text.delta')).toHaveLength(8);
+    const last = events.at(-1);
+    if (last?.type !== 'response.failed') throw new Error(`ended with ${last?.type}`);
+    expect(last.response.status).toBe('failed');
+    expect(last.response.error?.code).toBe('server_error');
+  });
+
   it('calls flat function tools and streams their arguments', async () => {
     const tools = [
       {

@@ -59,6 +59,7 @@ export async function responses(ctx: RequestContext): Promise<void> {
   const usage = responsesUsage(tokenCounts(inputTokens(body, items), visibleOutput, behavior));
   // A reply cut by max_output_tokens is an `incomplete` response, not a finish_reason.
   const incomplete = behavior.finishReason === 'length';
+  const errorCode = behavior.responseErrorCode;
   const textPart = (value: string) => ({
     type: 'output_text',
     annotations: [],
@@ -85,12 +86,15 @@ export async function responses(ctx: RequestContext): Promise<void> {
     created_at: createdAt,
     status,
     background: false,
-    error: null,
+    error:
+      done && errorCode !== undefined
+        ? { code: errorCode, message: 'The mock model failed to generate a response.' }
+        : null,
     incomplete_details: done && incomplete ? { reason: 'max_output_tokens' } : null,
     instructions: body.instructions ?? null,
     max_output_tokens: body.max_output_tokens ?? null,
     model: behavior.responseModel(String(body.model ?? '')),
-    output: done ? output : [],
+    output: done && errorCode === undefined ? output : [],
     parallel_tool_calls: true,
     previous_response_id: body.previous_response_id ?? null,
     reasoning: { effort: null, summary: null },
@@ -101,11 +105,11 @@ export async function responses(ctx: RequestContext): Promise<void> {
     tools: body.tools ?? [],
     top_p: body.top_p ?? 1,
     truncation: 'disabled',
-    usage: done ? usage : null,
+    usage: done && errorCode === undefined ? usage : null,
     user: null,
     metadata: body.metadata ?? {},
   });
-  const finalStatus = incomplete ? 'incomplete' : 'completed';
+  const finalStatus = errorCode !== undefined ? 'failed' : incomplete ? 'incomplete' : 'completed';
 
   if (body.stream !== true) {
     await sendJson(ctx, response(finalStatus, true));
