@@ -1,7 +1,7 @@
 // Loaded into the service under test with `node --import`: reports the
 // service's own event-loop delay and memory to the soak harness, without any
 // change to the service. GET /stats returns the figures since the last call
-// and starts a new window. Its listener is unref()ed: it never keeps the
+// and starts a new window; /stats?gc=1 runs a full GC first (with --expose-gc). Its listener is unref()ed: it never keeps the
 // service alive, so the exit code the harness sees is the service's own.
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -12,10 +12,12 @@ const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
 let cpuBefore = process.cpuUsage();
 
 const server = createServer((req, res) => {
-  if (req.url !== '/stats') {
+  if (req.url !== '/stats' && req.url !== '/stats?gc=1') {
     res.writeHead(404).end();
     return;
   }
+  // With --expose-gc, ?gc=1 collects first: heapUsed is then what is retained, the leak signal.
+  if (req.url.endsWith('gc=1')) globalThis.gc?.();
   const memory = process.memoryUsage();
   const cpu = process.cpuUsage(cpuBefore);
   cpuBefore = process.cpuUsage();

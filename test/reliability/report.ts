@@ -12,6 +12,7 @@ export interface PhaseFigures {
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
   rssMB: number;
+  heapMB: number;
 }
 
 export interface SoakReport {
@@ -26,6 +27,7 @@ export interface SoakReport {
     stderrLines: number;
   };
   rssGrowthMB: number;
+  heapGrowthMB: number;
   scrapes?: { count: number; maxMs: number; avgMs: number };
   sigterm: {
     spansEndedBefore: number;
@@ -46,14 +48,14 @@ export function formatReport(r: SoakReport): string {
   const lines = [
     `Soak (${r.mode} mode): ${r.rate} requests/s offered, ${r.phaseMs / 1000} s per collector state.`,
     '',
-    '| collector | requests | app errors | rate (req/s) | p50 (ms) | p99 (ms) | p99 vs up | event-loop p99 (ms) | event-loop max (ms) | RSS (MB) |',
-    '|---|---:|---:|---:|---:|---:|---|---:|---:|---:|',
+    '| collector | requests | app errors | rate (req/s) | p50 (ms) | p99 (ms) | p99 vs up | event-loop p99 (ms) | event-loop max (ms) | RSS (MB) | heap used (MB) |',
+    '|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
   ];
   for (const p of r.phases ?? []) {
     lines.push(
       `| ${p.mode} | ${p.sent} | ${p.failed} | ${f(p.achievedRate, 0)} | ${f(p.p50Ms)} | ${f(p.p99Ms)} | ${
         base ? within(p.p99Ms, base.p99Ms) : '—'
-      } | ${f(p.eventLoopP99Ms)} | ${f(p.eventLoopMaxMs)} | ${f(p.rssMB, 0)} |`,
+      } | ${f(p.eventLoopP99Ms)} | ${f(p.eventLoopMaxMs)} | ${f(p.rssMB, 0)} | ${f(p.heapMB, 0)} |`,
     );
   }
   const s = r.selfMetrics;
@@ -65,10 +67,11 @@ export function formatReport(r: SoakReport): string {
         `${s.stderrLines} lines on the service's stderr in all.`,
     );
   }
-  if (r.rssGrowthMB !== undefined)
+  if (r.rssGrowthMB !== undefined) {
     lines.push(
-      `RSS growth from the first to the last phase: ${f(r.rssGrowthMB)} MB (target < 30 MB).`,
+      `Growth from the end of the first phase to the end of the last: retained heap ${f(r.heapGrowthMB)} MB, RSS ${f(r.rssGrowthMB)} MB (target < 30 MB).`,
     );
+  }
   if (r.scrapes) {
     lines.push(
       `Prometheus scraped /metrics ${r.scrapes.count} times (every 1 s), none failed; scrape time avg ${f(r.scrapes.avgMs)} ms, max ${f(r.scrapes.maxMs)} ms.`,

@@ -24,7 +24,7 @@ import { launchAgentService } from '../../examples/agent-service/launch.mjs';
 import { parsePrometheusText } from '../../examples/core-demo/prom-text.mjs';
 import { findPrometheus, type PrometheusHandle, startPrometheus } from '../support/prometheus';
 import { type CollectorMode, FaultyCollector } from './collector';
-import { closeLoadAgent, percentile, runLoad, type Step } from './load';
+import { percentile, runLoad, type Step } from './load';
 import { formatReport, type PhaseFigures, type SoakReport } from './report';
 
 const LONG = process.env.LLMETER_SOAK === 'long';
@@ -68,33 +68,33 @@ async function startRemoteMock(): Promise<{ url: string; child: ChildProcess }> 
   return { url: JSON.parse(line).url, child };
 }
 
-/** The traffic mix: streamed chat, served completions (JSON and SSE), and agent runs with a tool. */
-const STEPS: Step[] = [
-  ...Array.from({ length: 6 }, (_, i) => ({
+const chat = (stream: boolean) => ({
+  path: '/v1/chat/completions',
+  body: {
+    model: 'gpt-4.1-mini',
+    ...(stream && { stream: true, stream_options: { include_usage: true } }),
+    messages: [{ role: 'user', content: 'Summarize the forecast.' }],
+  },
+});
+/**
+ * The traffic mix, per 20 requests: served chat completions (12 JSON, 3 SSE),
+ * 4 streamed chats relayed as SSE, 1 LangChain agent run with a tool call.
+ * Weighted to the cheap routes so that 200 requests/s fit on a 2-core machine
+ * with the harness, the mock LLM and Prometheus beside the service.
+ */
+const MIX: Step[] = [
+  ...Array.from({ length: 12 }, () => chat(false)),
+  ...Array.from({ length: 3 }, () => chat(true)),
+  ...Array.from({ length: 4 }, (_, i) => ({
     path: '/chat/stream',
     body: { message: `Tell me a story, part ${i}.` },
   })),
-  {
-    path: '/v1/chat/completions',
-    body: {
-      model: 'gpt-4.1-mini',
-      messages: [{ role: 'user', content: 'Summarize the forecast.' }],
-    },
-  },
-  {
-    path: '/v1/chat/completions',
-    body: {
-      model: 'gpt-4.1-mini',
-      stream: true,
-      stream_options: { include_usage: true },
-      messages: [{ role: 'user', content: 'Summarize the forecast.' }],
-    },
-  },
-  {
-    path: '/agent',
-    body: { question: 'What is the weather in Lisbon? (get_weather)' },
-  },
+  { path: '/agent', body: { question: 'What is the weather in Lisbon? (get_weather)' } },
 ];
+// Interleaved as real traffic would be: a fixed permutation (7 and 20 are coprime).
+const STEPS: Step[] = MIX.map((step, i) => [(i * 7) % MIX.length, step] as const)
+  .sort((x, y) => x[0] - y[0])
+  .map(([, step]) => step);
 
 function serviceEnv(
   collector: FaultyCollector,
@@ -121,13 +121,17 @@ function serviceEnv(
 async function launch(
   env: Record<string, string | undefined>,
 ): Promise<{ service: Service; probePort: number }> {
-  const service: Service = await launchAgentService({ env, nodeArgs: ['--import', probe] });
+  const service: Service = await launchAgentService({
+    env,
+    nodeArgs: ['--expose-gc', '--import', probe],
+  });
   const line = service.logs.find((l: { msg?: string }) => l.msg === 'soak probe listening');
   return { service, probePort: line.port };
 }
 
-async function stats(port: number): Promise<ProbeStats> {
-  const response = await fetch(`http://127.0.0.1:${port}/stats`);
+/** The service's figures since the last call; `gc` first collects, so the heap is what is retained. */
+async function stats(port: number, gc = false): Promise<ProbeStats> {
+  const response = await fetch(`http://127.0.0.1:${port}/stats${gc ? '?gc=1' : ''}`);
   return (await response.json()) as ProbeStats;
 }
 
@@ -167,7 +171,6 @@ afterAll(async () => {
   await prometheus?.close();
   await collector?.close();
   upstream?.child.kill('SIGTERM');
-  closeLoadAgent();
 });
 
 describe(`soak under ${RATE} requests/s (${LONG ? 'long' : 'quick'} mode)`, () => {
@@ -182,7 +185,7 @@ describe(`soak under ${RATE} requests/s (${LONG ? 'long' : 'quick'} mode)`, () =
         lastPhaseStart = Date.now();
         metricExportsAtLastPhase = collector.acceptedMetricExports();
         const load = await runLoad(service.url, STEPS, RATE, PHASE_MS).done;
-        const s = await stats(probePort);
+        const s = await stats(probePort, true);
         phases.push({
           mode,
           sent: load.sent,
@@ -194,6 +197,7 @@ describe(`soak under ${RATE} requests/s (${LONG ? 'long' : 'quick'} mode)`, () =
           eventLoopP99Ms: s.eventLoopDelayMs.p99,
           eventLoopMaxMs: s.eventLoopDelayMs.max,
           rssMB: s.rssBytes / MB,
+          heapMB: s.heapUsedBytes / MB,
         });
       }
       for (const phase of phases) {
@@ -255,10 +259,11 @@ describe(`soak under ${RATE} requests/s (${LONG ? 'long' : 'quick'} mode)`, () =
   });
 
   it('keeps memory bounded through the faults', () => {
-    const growth = phases.at(-1)!.rssMB - phases[0]!.rssMB;
-    report.rssGrowthMB = growth;
-    // The target is < 30 MB (reported); this bound only catches a leak.
-    expect(growth).toBeLessThan(100);
+    report.rssGrowthMB = phases.at(-1)!.rssMB - phases[0]!.rssMB;
+    // Retained heap (after a full GC) is the leak signal; RSS also holds what V8 has not
+    // returned to the OS yet, so it is reported against the 30 MB target, not asserted.
+    report.heapGrowthMB = phases.at(-1)!.heapMB - phases[0]!.heapMB;
+    expect(report.heapGrowthMB).toBeLessThan(30);
   });
 
   it.skipIf(!havePrometheus)('answers every 1 s Prometheus scrape during the load', async () => {
@@ -284,13 +289,11 @@ describe(`soak under ${RATE} requests/s (${LONG ? 'long' : 'quick'} mode)`, () =
     const load = runLoad(service.url, STEPS, RATE, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const signalledAt = Date.now();
-    const endedBefore = load.result.completed
-      .filter((c) => c.at < signalledAt)
-      .map((c) => c.traceId);
     const exit = await service.stop(20_000);
     const exitedAfterMs = Date.now() - signalledAt;
     load.stop();
-    await load.done;
+    const sent = await load.done;
+    const endedBefore = sent.completed.filter((c) => c.at < signalledAt).map((c) => c.traceId);
     expect(endedBefore.length).toBeGreaterThan(100);
     const exported = new Set(collector.spans().map((s) => s.traceId));
     const missing = endedBefore.filter((id) => !exported.has(id));
