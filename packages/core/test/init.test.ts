@@ -5,8 +5,9 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { getLLMeter, getRecorder, init } from '../src/index';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { getLLMeter, getRecorder, init, internalLogger } from '../src/index';
+import { resetReported } from '../src/internal-log';
 import { quiet, stopLLMeter } from './init-helpers';
 
 afterEach(async () => {
@@ -14,11 +15,17 @@ afterEach(async () => {
 });
 
 describe('init()', () => {
-  it('is idempotent: a second call returns the running instance', async () => {
+  it('is idempotent: a second call warns once and returns the running instance', async () => {
+    resetReported();
+    const warn = vi.spyOn(internalLogger(), 'warn');
     const first = init(quiet);
     const second = init({ ...quiet, serviceName: 'other' });
+    init(quiet);
     expect(second).toBe(first);
     expect(getRecorder()).toBe(first.recorder);
+    const twice = warn.mock.calls.filter((c) => String(c[1]).includes('init() called again'));
+    expect(twice).toHaveLength(1);
+    warn.mockRestore();
   });
 
   it('shutdown() is idempotent and a later init() starts afresh', async () => {

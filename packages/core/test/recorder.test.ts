@@ -286,9 +286,21 @@ describe('semconv gen_ai_latest_experimental', () => {
   it('uses the newer instrument names and cache_write attribute', async () => {
     await t.shutdown();
     t = setupInMemory({ semconv: 'latest_experimental' });
-    t.llmeter.recorder
-      .startOperation({ requestModel: 'gpt-4o', request: { stream: true } })
-      .end({ usage: { inputTokens: 10, outputTokens: 3, cacheCreationInputTokens: 4 } });
+    const streamed = t.llmeter.recorder.startOperation({
+      requestModel: 'gpt-4o',
+      request: { stream: true },
+    });
+    streamed.chunk();
+    streamed.chunk();
+    streamed.end({
+      usage: {
+        inputTokens: 10,
+        outputTokens: 3,
+        cacheCreationInputTokens: 4,
+        cacheReadInputTokens: 2,
+        reasoningOutputTokens: 1,
+      },
+    });
     t.llmeter.recorder
       .startOperation({ operation: 'embeddings', requestModel: 'text-embedding-3-small' })
       .end({
@@ -305,7 +317,12 @@ describe('semconv gen_ai_latest_experimental', () => {
         'gen_ai.client.inference.usage.output_tokens',
         'gen_ai.client.inference.usage.cache_write.input_tokens',
         'gen_ai.client.inference.operation.input_tokens',
+        'gen_ai.client.inference.operation.output_tokens',
         'gen_ai.client.embeddings.operation.input_tokens',
+        'gen_ai.client.inference.time_to_first_chunk',
+        'gen_ai.client.inference.time_per_output_chunk',
+        'gen_ai.client.inference.usage.cache_read.input_tokens',
+        'gen_ai.client.inference.usage.reasoning.output_tokens',
       ]),
     );
     expect(names).not.toContain('gen_ai.client.operation.duration');

@@ -141,6 +141,21 @@ describe('GPU sampler with a fake nvidia-smi', () => {
     expect(await t.metricsText()).toContain(`UUID="${H100}"`);
   });
 
+  it('reports no series and never throws when every line is garbage', async () => {
+    fakeNvidiaSmi(
+      'all-garbage',
+      `cat <<'EOF'\n\u0000\u0001\u0002\nnot, csv, at, all\nGPU-x, NaN, ?, -, [N/A]\n${'z'.repeat(10_000)}\nEOF`,
+    );
+    const s = sampler();
+    expect(await s.sampleNow()).toEqual([]);
+    const said = gpuInfoLines().length; // the bad lines, and no GPU found: each once
+    expect(said).toBeGreaterThan(0);
+    expect(said).toBeLessThanOrEqual(2);
+    expect(await s.sampleNow()).toEqual([]);
+    expect(gpuInfoLines()).toHaveLength(said);
+    expect(await t.metricsText()).not.toContain('llmeter_gpu_');
+  });
+
   it('gives up on a hanging nvidia-smi after the timeout', async () => {
     fakeNvidiaSmi('hang', 'exec sleep 30');
     const s = sampler({ timeoutMs: 200 });
