@@ -28,7 +28,11 @@ describe('series cap', () => {
   it('keeps 1,000,000 distinct model, tool and agent names under the cap on /metrics and OTLP', async () => {
     const cap = 50;
     // Metrics are recorded for unsampled operations too; leaving spans out keeps this quick.
-    t = setupInMemory({ cardinalityLimit: cap, sampler: new AlwaysOffSampler() });
+    t = setupInMemory({
+      cardinalityLimit: cap,
+      sampler: new AlwaysOffSampler(),
+      internalLogLevel: 'error', // a million unpriced models: one warning each would be noise
+    });
     const recorder = t.llmeter.recorder;
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
