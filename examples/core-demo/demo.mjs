@@ -7,7 +7,7 @@ import { getLLMeter, withAgent, withLLMCall, withTool } from '@llmeter/core';
 import { startMockLLM } from '@llmeter/testing';
 import { setupInMemory } from '@llmeter/testing/in-memory';
 import { printTable, printTrace, progress } from './print.mjs';
-import { histogramQuantile, parsePrometheusText } from './prom-text.mjs';
+import { modelRows, parsePrometheusText } from './prom-text.mjs';
 
 const serve = process.argv.includes('--serve');
 const mock = await startMockLLM({ firstChunkDelayMs: 60, chunkDelayMs: 8, chunks: 12 });
@@ -106,47 +106,7 @@ for (const [i, step] of plan.entries()) {
 
 const text = await demo.metricsText();
 const families = parsePrometheusText(text);
-const rows = new Map();
-for (const s of families.samples) {
-  const model = s.labels.gen_ai_request_model;
-  if (!model) continue;
-  const row = rows.get(model) ?? {
-    model,
-    requests: 0,
-    errors: 0,
-    tokensIn: 0,
-    tokensOut: 0,
-    cost: 0,
-  };
-  if (s.name === 'gen_ai_client_operation_duration_seconds_count') {
-    row.requests += s.value;
-    if (s.labels.error_type) row.errors += s.value;
-  }
-  if (s.name === 'gen_ai_client_token_usage_sum') {
-    if (s.labels.gen_ai_token_type === 'input') row.tokensIn += s.value;
-    else row.tokensOut += s.value;
-  }
-  if (s.name === 'llmeter_client_cost_total') row.cost += s.value;
-  rows.set(model, row);
-}
-for (const row of rows.values()) {
-  const only = (l) => l.gen_ai_request_model === row.model;
-  row.ttft50 = histogramQuantile(
-    0.5,
-    families,
-    'gen_ai_client_operation_time_to_first_chunk_seconds',
-    only,
-  );
-  row.ttft95 = histogramQuantile(
-    0.95,
-    families,
-    'gen_ai_client_operation_time_to_first_chunk_seconds',
-    only,
-  );
-  row.dur50 = histogramQuantile(0.5, families, 'gen_ai_client_operation_duration_seconds', only);
-  row.dur95 = histogramQuantile(0.95, families, 'gen_ai_client_operation_duration_seconds', only);
-}
-printTable([...rows.values()]);
+printTable(modelRows(families));
 const agentSpan = demo.spans().find((s) => s.name.startsWith('invoke_agent'));
 printTrace(demo.spans(), agentSpan);
 

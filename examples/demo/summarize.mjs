@@ -1,46 +1,8 @@
 // Turns the service's /metrics text into the demo's rows, and OTLP-received
 // spans into the shape the core demo's trace printer draws.
-import { histogramQuantile } from '../core-demo/prom-text.mjs';
+import { histogramQuantile, modelRows } from '../core-demo/prom-text.mjs';
 
-/** One row per request model, from the client-side GenAI series. */
-export function modelRows(families) {
-  const rows = new Map();
-  for (const s of families.samples) {
-    const model = s.labels.gen_ai_request_model;
-    if (
-      !model ||
-      (!s.name.startsWith('gen_ai_client_') && !s.name.startsWith('llmeter_client_cost'))
-    )
-      continue;
-    const row = rows.get(model) ?? {
-      model,
-      requests: 0,
-      errors: 0,
-      tokensIn: 0,
-      tokensOut: 0,
-      cost: 0,
-    };
-    if (s.name === 'gen_ai_client_operation_duration_seconds_count') {
-      row.requests += s.value;
-      if (s.labels.error_type) row.errors += s.value;
-    }
-    if (s.name === 'gen_ai_client_token_usage_sum') {
-      if (s.labels.gen_ai_token_type === 'input') row.tokensIn += s.value;
-      else row.tokensOut += s.value;
-    }
-    if (s.name === 'llmeter_client_cost_total') row.cost += s.value;
-    rows.set(model, row);
-  }
-  for (const row of rows.values()) {
-    const only = (l) => l.gen_ai_request_model === row.model;
-    const q = (p, name) => histogramQuantile(p, families, name, only);
-    row.ttft50 = q(0.5, 'gen_ai_client_operation_time_to_first_chunk_seconds');
-    row.ttft95 = q(0.95, 'gen_ai_client_operation_time_to_first_chunk_seconds');
-    row.dur50 = q(0.5, 'gen_ai_client_operation_duration_seconds');
-    row.dur95 = q(0.95, 'gen_ai_client_operation_duration_seconds');
-  }
-  return [...rows.values()].sort((a, b) => a.model.localeCompare(b.model));
-}
+export { modelRows };
 
 const sum = (families, name, filter = () => true) =>
   families.samples
