@@ -108,7 +108,24 @@ export class PromSink {
   }
 }
 
+/**
+ * Labels of the frozen attribute sets the recorder reuses (recorder/series-attributes.ts),
+ * by identity: renaming every key on every record was a visible part of a call's cost.
+ * A frozen set cannot change, so its labels cannot go stale; other objects are converted each time.
+ */
+const labelsOfFrozen = new WeakMap<Attributes, Record<string, string | number>>();
+
 function toLabels(attributes: Attributes): Record<string, string | number> {
+  if (!Object.isFrozen(attributes)) return buildLabels(attributes);
+  let labels = labelsOfFrozen.get(attributes);
+  if (labels === undefined) {
+    labels = buildLabels(attributes);
+    labelsOfFrozen.set(attributes, labels);
+  }
+  return labels;
+}
+
+function buildLabels(attributes: Attributes): Record<string, string | number> {
   const labels: Record<string, string | number> = {};
   for (const key in attributes) {
     const value = attributes[key];
