@@ -1,4 +1,4 @@
-import { OPERATION, TOKEN_TYPE } from '../constants';
+import { OPERATION } from '../constants';
 import type { Cost } from '../cost/price-book';
 import type { Exemplar } from '../metrics/prom-sink';
 import type { InferenceOperation } from './inference';
@@ -44,8 +44,8 @@ export function recordInferenceMetrics(
   else recordTokenUsage(deps, op, series);
 
   if (outcome.cost) {
-    metrics.record('cost', outcome.cost.input, series.cost(TOKEN_TYPE.INPUT));
-    metrics.record('cost', outcome.cost.output, series.cost(TOKEN_TYPE.OUTPUT));
+    metrics.record('cost', outcome.cost.input, series.costIn());
+    metrics.record('cost', outcome.cost.output, series.costOut());
   }
 }
 
@@ -55,18 +55,10 @@ function recordTokenUsage(deps: RecorderDeps, op: InferenceOperation, series: En
   if (!usage) return; // never invent usage the provider did not report
   const estimated = usage.estimated === true;
   if (usage.inputTokens !== undefined) {
-    deps.metrics?.record(
-      'tokenUsage',
-      usage.inputTokens,
-      series.tokens(TOKEN_TYPE.INPUT, estimated),
-    );
+    deps.metrics?.record('tokenUsage', usage.inputTokens, series.tokensIn(estimated));
   }
   if (usage.outputTokens !== undefined) {
-    deps.metrics?.record(
-      'tokenUsage',
-      usage.outputTokens,
-      series.tokens(TOKEN_TYPE.OUTPUT, estimated),
-    );
+    deps.metrics?.record('tokenUsage', usage.outputTokens, series.tokensOut(estimated));
   }
 }
 

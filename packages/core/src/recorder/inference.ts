@@ -230,7 +230,8 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     const reasons = clean.stringArray(result.finishReasons);
     if (reasons) this.finishReasons = reasons;
     const usage = clean.usage(result.usage);
-    if (usage) this.usage = { ...this.usage, ...usage };
+    // `usage` is a fresh object of clean.usage(): the first one is kept as it is, no copy.
+    if (usage) this.usage = this.usage === undefined ? usage : { ...this.usage, ...usage };
   }
 
   private startAttributes(start: LLMOperationStart): Attributes {

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR, type TOKEN_TYPE } from '../constants';
+import { ATTR, TOKEN_TYPE } from '../constants';
 
 /**
  * The metric attribute sets of inference operations, built once per label
@@ -65,7 +65,14 @@ export class EndSeries {
   /** What every metric of the operation carries. */
   readonly common: Readonly<Attributes>;
   private readonly withErrors = new Map<string, Attributes>();
-  private readonly derived = new Map<string, Attributes>();
+  // Plain fields rather than a map keyed by strings: read on every operation.
+  private tokensInput: Attributes | undefined;
+  private tokensOutput: Attributes | undefined;
+  private tokensInputEstimated: Attributes | undefined;
+  private tokensOutputEstimated: Attributes | undefined;
+  private costInput: Attributes | undefined;
+  private costOutput: Attributes | undefined;
+  private modalities: Map<string, Attributes> | undefined;
 
   constructor(start: StartSeries, responseModel: string | undefined) {
     const common: Attributes = {
@@ -92,60 +99,77 @@ export class EndSeries {
     return attrs;
   }
 
-  /** semconv v1.41.1 token usage: `common` (+ estimated) + `gen_ai.token.type`. */
-  tokens(type: string, estimated: boolean): Attributes {
-    const id = estimated ? `tokens-estimated:${type}` : `tokens:${type}`;
-    let attrs = this.derived.get(id);
-    if (attrs === undefined) {
-      const base = estimated
-        ? { ...this.common, [ATTR.LLMETER_USAGE_ESTIMATED]: 'true' }
-        : this.common;
-      attrs = freeze({ ...base, [ATTR.TOKEN_TYPE]: type });
-      this.derived.set(id, attrs);
+  /** semconv v1.41.1 token usage, input: `common` (+ estimated) + `gen_ai.token.type`. */
+  tokensIn(estimated: boolean): Attributes {
+    if (estimated) {
+      this.tokensInputEstimated ??= this.tokens(TOKEN_TYPE.INPUT, true);
+      return this.tokensInputEstimated;
     }
-    return attrs;
+    this.tokensInput ??= this.tokens(TOKEN_TYPE.INPUT, false);
+    return this.tokensInput;
   }
 
-  /** Cost: `common` + `gen_ai.token.type`. */
-  cost(type: typeof TOKEN_TYPE.INPUT | typeof TOKEN_TYPE.OUTPUT): Attributes {
-    const id = `cost:${type}`;
-    let attrs = this.derived.get(id);
-    if (attrs === undefined) {
-      attrs = freeze({ ...this.common, [ATTR.TOKEN_TYPE]: type });
-      this.derived.set(id, attrs);
+  /** semconv v1.41.1 token usage, output. */
+  tokensOut(estimated: boolean): Attributes {
+    if (estimated) {
+      this.tokensOutputEstimated ??= this.tokens(TOKEN_TYPE.OUTPUT, true);
+      return this.tokensOutputEstimated;
     }
-    return attrs;
+    this.tokensOutput ??= this.tokens(TOKEN_TYPE.OUTPUT, false);
+    return this.tokensOutput;
+  }
+
+  private tokens(type: string, estimated: boolean): Attributes {
+    const base = estimated
+      ? { ...this.common, [ATTR.LLMETER_USAGE_ESTIMATED]: 'true' }
+      : this.common;
+    return freeze({ ...base, [ATTR.TOKEN_TYPE]: type });
+  }
+
+  /** Cost of input tokens: `common` + `gen_ai.token.type`. */
+  costIn(): Attributes {
+    this.costInput ??= freeze({ ...this.common, [ATTR.TOKEN_TYPE]: TOKEN_TYPE.INPUT });
+    return this.costInput;
+  }
+
+  /** Cost of output tokens. */
+  costOut(): Attributes {
+    this.costOutput ??= freeze({ ...this.common, [ATTR.TOKEN_TYPE]: TOKEN_TYPE.OUTPUT });
+    return this.costOutput;
   }
 
   /** gen_ai_latest_experimental tokens: `common` + `gen_ai.token.modality` (+ estimated). */
-  modality(modality: string, estimated: boolean): Attributes {
-    const id = estimated ? `modality-estimated:${modality}` : `modality:${modality}`;
-    let attrs = this.derived.get(id);
+  modality(modality: 'text' | 'unknown', estimated: boolean): Attributes {
+    const id = estimated ? `${modality}+estimated` : modality;
+    this.modalities ??= new Map();
+    let attrs = this.modalities.get(id);
     if (attrs === undefined) {
       const built: Attributes = { ...this.common, [ATTR.TOKEN_MODALITY]: modality };
       if (estimated) built[ATTR.LLMETER_USAGE_ESTIMATED] = 'true';
       attrs = freeze(built);
-      this.derived.set(id, attrs);
+      this.modalities.set(id, attrs);
     }
     return attrs;
   }
 }
 
-const tuples = new Map<string, StartSeries>();
+/**
+ * operation → provider → request model → server address → server port.
+ * Nested maps rather than one concatenated key: the parts are strings the
+ * caller already holds (their hashes are cached), so a lookup builds nothing.
+ */
+type Level<T> = Map<string | number | undefined, T>;
+type Ports = Level<StartSeries>;
+let tuples: Level<Level<Level<Level<Ports>>>> = new Map();
+let tupleCount = 0;
 
-/** One string per tuple: each part length-prefixed, so no value can fake a separator. */
-function tupleKey(
-  operation: string,
-  provider: string,
-  requestModel: string | undefined,
-  serverAddress: string | undefined,
-  serverPort: number | undefined,
-): string {
-  return `${operation.length}:${operation}${provider.length}:${provider}${
-    requestModel === undefined ? '-' : `${requestModel.length}:${requestModel}`
-  }${serverAddress === undefined ? '-' : `${serverAddress.length}:${serverAddress}`}${
-    serverPort === undefined ? '-' : serverPort
-  }`;
+function level<T>(parent: Level<Level<T>>, key: string | number | undefined): Level<T> {
+  let next = parent.get(key);
+  if (next === undefined) {
+    next = new Map();
+    parent.set(key, next);
+  }
+  return next;
 }
 
 /** The shared sets of an operation's request tuple. */
@@ -156,12 +180,20 @@ export function startSeries(
   serverAddress: string | undefined,
   serverPort: number | undefined,
 ): StartSeries {
-  const key = tupleKey(operation, provider, requestModel, serverAddress, serverPort);
-  let series = tuples.get(key);
+  const ports: Ports = level(
+    level(level(level(tuples, operation), provider), requestModel),
+    serverAddress,
+  );
+  let series = ports.get(serverPort);
   if (series === undefined) {
-    if (tuples.size >= MAX_TUPLES) tuples.clear();
+    if (tupleCount >= MAX_TUPLES) {
+      tuples = new Map();
+      tupleCount = 0;
+      return startSeries(operation, provider, requestModel, serverAddress, serverPort);
+    }
     series = new StartSeries(operation, provider, requestModel, serverAddress, serverPort);
-    tuples.set(key, series);
+    ports.set(serverPort, series);
+    tupleCount++;
   }
   return series;
 }
