@@ -68,13 +68,18 @@ export class CallObserver {
    * started meanwhile. Checked on the next macrotask, after the caller's own
    * chained callbacks have run.
    */
-  readonly rawResponseArrived = (): void => {
+  rawResponseArrived(): void {
     if (this.rawCheckScheduled || this.settled) return;
     this.rawCheckScheduled = true;
     setImmediate(() => {
       if (!this.parseStarted && !this.settled) this.end();
     });
-  };
+  }
+
+  /** Made on demand, not per call like `parsed`/`failed`: few callers take the raw response. */
+  rawResponseHandler(): () => void {
+    return () => this.rawResponseArrived();
+  }
 }
 
 interface APIPromiseInternals {
@@ -141,7 +146,7 @@ function patchPrototype(proto: APIPromiseInternals & { [API_PROMISE_PATCHED]?: b
       const call = request === undefined ? undefined : CALLS.get(request);
       if (call !== undefined && !call.parseStarted) {
         // A second reaction on the request promise, settled by our handlers.
-        request?.then(call.rawResponseArrived, call.failed);
+        request?.then(call.rawResponseHandler(), call.failed);
       }
       return response;
     },

@@ -18,7 +18,7 @@ export interface InstrumentDefinition {
   exemplars?: boolean;
   /** Integer histogram (OTel valueType INT). */
   integer?: boolean;
-  /** Recorded in bulk (one call per operation with many values): see bulk-histogram.ts. */
+  /** Recorded in bulk (one call per operation with many values): observeMany in prom-series.ts. */
   bulk?: boolean;
 }
 

@@ -1,8 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
-import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
+import { Registry, type RegistryContentType } from 'prom-client';
 import { ATTR } from '../constants';
-import { BulkHistogram } from './bulk-histogram';
 import { type InstrumentDefinition, prometheusLabel, prometheusName } from './definitions';
+import { SeriesCounter, SeriesGauge, SeriesHistogram } from './prom-series';
 
 /** Every metric may get the one overflow series (see series-limit.ts). */
 const OVERFLOW_LABEL = prometheusLabel(ATTR.METRIC_OVERFLOW);
@@ -12,18 +12,17 @@ export interface Exemplar {
   span_id: string;
 }
 
-interface PromEntry {
-  kind: InstrumentDefinition['kind'];
-  metric: Histogram | Counter | Gauge | BulkHistogram;
-  exemplars: boolean;
-}
+type PromMetric = SeriesHistogram | SeriesCounter | SeriesGauge;
 
 /**
- * The same instruments as prom-client metrics (cumulative, for /metrics), with
- * the exact names the collector's Prometheus translation gives the OTLP ones.
+ * The same instruments as cumulative series for /metrics, with the exact
+ * names the collector's Prometheus translation gives the OTLP ones. The
+ * series are llmeter's own (prom-series.ts: prom-client's data and rendering,
+ * without its per-observation label hashing) and live in prom-client
+ * registries, so an application's registry renders them like its own.
  */
 export class PromSink {
-  private readonly metrics = new Map<string, PromEntry>();
+  private readonly metrics = new Map<string, PromMetric>();
 
   /**
    * `registry` must be an OpenMetrics registry (prom-client allows exemplars
@@ -36,79 +35,66 @@ export class PromSink {
     extraRegistries: Registry[],
     definitions: Record<string, InstrumentDefinition>,
   ) {
+    const registries = [registry, ...extraRegistries];
     for (const [key, def] of Object.entries(definitions)) {
-      const common = {
-        name: prometheusName(def),
-        help: `${def.description} (unit: ${def.unit})`,
-        labelNames: [...def.attributes.map(prometheusLabel), OVERFLOW_LABEL],
-        registers: [registry],
-      };
-      let metric: Histogram | Counter | Gauge | BulkHistogram;
-      if (def.bulk) {
-        metric = new BulkHistogram(common.name, common.help, common.labelNames, def.buckets ?? [], [
-          registry,
-          ...extraRegistries,
-        ]);
-        this.metrics.set(key, { kind: def.kind, metric, exemplars: false });
-        continue;
-      }
+      const name = prometheusName(def);
+      const help = `${def.description} (unit: ${def.unit})`;
+      const labelNames = [...def.attributes.map(prometheusLabel), OVERFLOW_LABEL];
+      let metric: PromMetric;
       if (def.kind === 'histogram') {
-        metric = new Histogram({
-          ...common,
-          buckets: [...(def.buckets ?? [])],
-          enableExemplars: def.exemplars === true,
-        });
+        const buckets = [...(def.buckets ?? [])];
+        const exemplars = def.exemplars === true && def.bulk !== true;
+        metric = new SeriesHistogram(name, help, labelNames, buckets, exemplars, registries);
       } else if (def.kind === 'counter') {
-        metric = new Counter(common);
+        metric = new SeriesCounter(name, help, labelNames, registries);
       } else {
-        metric = new Gauge(common);
+        metric = new SeriesGauge(name, help, labelNames, registries);
       }
-      for (const extra of extraRegistries) {
-        // A re-init (tests, hot reload) must not fail on an app registry that still holds our series.
-        extra.removeSingleMetric(common.name);
-        extra.registerMetric(metric);
-      }
-      this.metrics.set(key, { kind: def.kind, metric, exemplars: def.exemplars === true });
+      this.metrics.set(key, metric);
     }
   }
 
-  /** Many observations of one label set (per-chunk timings): labels are built once. */
+  /** Many observations of one label set (per-chunk timings): the series is found once. */
   recordMany(key: string, values: readonly number[], attributes: Attributes): void {
-    const entry = this.metrics.get(key);
-    if (!entry) return;
-    if (entry.metric instanceof BulkHistogram) {
-      entry.metric.observeMany(toLabels(attributes), values);
+    const metric = this.metrics.get(key);
+    if (!metric) return;
+    const stable = Object.isFrozen(attributes);
+    if (metric instanceof SeriesHistogram) {
+      metric.observeMany(toLabels(attributes, stable), values, stable);
       return;
     }
     for (const value of values) this.record(key, value, attributes);
   }
 
   record(key: string, value: number, attributes: Attributes, exemplar?: Exemplar): void {
-    const entry = this.metrics.get(key);
-    if (!entry) return;
-    if (entry.metric instanceof BulkHistogram) {
-      entry.metric.observeMany(toLabels(attributes), [value]);
-      return;
-    }
-    const labels = toLabels(attributes);
-    if (entry.kind === 'histogram') {
-      const histogram = entry.metric as Histogram;
-      if (entry.exemplars) {
-        histogram.observe(
-          exemplar ? { labels, value, exemplarLabels: { ...exemplar } } : { labels, value },
-        );
-      } else {
-        histogram.observe(labels, value);
-      }
-    } else if (entry.kind === 'counter') {
-      (entry.metric as Counter).inc(labels, value);
-    } else {
-      (entry.metric as Gauge).inc(labels, value);
-    }
+    const metric = this.metrics.get(key);
+    if (!metric) return;
+    // Frozen sets are the recorder's shared ones: their labels and series are found by identity.
+    const stable = Object.isFrozen(attributes);
+    const labels = toLabels(attributes, stable);
+    if (metric instanceof SeriesHistogram) metric.observe(labels, value, exemplar, stable);
+    else metric.inc(labels, value, stable);
   }
 }
 
-function toLabels(attributes: Attributes): Record<string, string | number> {
+/**
+ * Labels of the frozen attribute sets the recorder reuses (recorder/series-attributes.ts),
+ * by identity: renaming every key on every record was a visible part of a call's cost.
+ * A frozen set cannot change, so its labels cannot go stale; other objects are converted each time.
+ */
+const labelsOfFrozen = new WeakMap<Attributes, Record<string, string | number>>();
+
+function toLabels(attributes: Attributes, frozen: boolean): Record<string, string | number> {
+  if (!frozen) return buildLabels(attributes);
+  let labels = labelsOfFrozen.get(attributes);
+  if (labels === undefined) {
+    labels = buildLabels(attributes);
+    labelsOfFrozen.set(attributes, labels);
+  }
+  return labels;
+}
+
+function buildLabels(attributes: Attributes): Record<string, string | number> {
   const labels: Record<string, string | number> = {};
   for (const key in attributes) {
     const value = attributes[key];

@@ -17,8 +17,21 @@ export const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ [ATTR.METRIC_OVER
  * than `limit` series. The sets admitted are never forgotten: an up-down
  * counter's +1 and -1 must land on the same series.
  */
+interface MetricSeries {
+  /** Ids of the attribute sets admitted: never forgotten. */
+  readonly ids: Set<string>;
+  /**
+   * The answer for each frozen attribute set seen, by identity. The recorder
+   * reuses one frozen object per label set (recorder/series-attributes.ts), so
+   * a repeat costs one WeakMap lookup instead of sorting keys and building an
+   * id string on every record. Safe because answers never change: an admitted
+   * set stays admitted, and a set refused once the cap is full stays refused.
+   */
+  readonly memo: WeakMap<Attributes, boolean>;
+}
+
 export class SeriesLimiter {
-  private readonly admitted = new Map<string, Set<string>>();
+  private readonly metrics = new Map<string, MetricSeries>();
 
   constructor(
     private readonly limit: number,
@@ -28,19 +41,31 @@ export class SeriesLimiter {
 
   /** The attributes to record under: the caller's own, or the overflow set. */
   admit(metricKey: string, attributes: Attributes): Attributes {
-    let seen = this.admitted.get(metricKey);
-    if (seen === undefined) {
-      seen = new Set();
-      this.admitted.set(metricKey, seen);
+    let metric = this.metrics.get(metricKey);
+    if (metric === undefined) {
+      metric = { ids: new Set(), memo: new WeakMap() };
+      this.metrics.set(metricKey, metric);
     }
-    const id = seriesId(attributes);
-    if (seen.has(id)) return attributes;
-    if (seen.size < this.limit - 1) {
-      seen.add(id);
-      return attributes;
+    // Only frozen sets are memoised: a mutable object could change after its answer was kept.
+    const frozen = Object.isFrozen(attributes);
+    let admitted = frozen ? metric.memo.get(attributes) : undefined;
+    if (admitted === undefined) {
+      admitted = this.decide(metric.ids, attributes);
+      if (frozen) metric.memo.set(attributes, admitted);
     }
+    if (admitted) return attributes;
     this.onOverflow(metricKey);
     return OVERFLOW_ATTRIBUTES;
+  }
+
+  private decide(seen: Set<string>, attributes: Attributes): boolean {
+    const id = seriesId(attributes);
+    if (seen.has(id)) return true;
+    if (seen.size < this.limit - 1) {
+      seen.add(id);
+      return true;
+    }
+    return false;
   }
 }
 

@@ -1,8 +1,8 @@
-import type { Attributes } from '@opentelemetry/api';
-import { ATTR, OPERATION, TOKEN_TYPE } from '../constants';
+import { OPERATION } from '../constants';
 import type { Cost } from '../cost/price-book';
 import type { Exemplar } from '../metrics/prom-sink';
 import type { InferenceOperation } from './inference';
+import type { EndSeries } from './series-attributes';
 import type { RecorderDeps } from './shared';
 
 export interface InferenceOutcome {
@@ -20,9 +20,10 @@ export function recordInferenceMetrics(
 ): void {
   const metrics = deps.metrics;
   if (!metrics) return;
-  const common = op.metricAttributes();
-  const withError =
-    outcome.errorType === undefined ? common : { ...common, [ATTR.ERROR_TYPE]: outcome.errorType };
+  // Shared frozen sets, built once per label tuple rather than per record (series-attributes.ts).
+  const series = op.endSeries();
+  const common = series.common;
+  const withError = series.withError(outcome.errorType);
   const latest = deps.semconv === 'latest_experimental';
   const embeddings = op.operation === OPERATION.EMBEDDINGS;
 
@@ -39,34 +40,25 @@ export function recordInferenceMetrics(
     metrics.recordMany('timePerOutputChunk', op.chunkGapsS, common);
   }
 
-  if (latest) recordLatestTokens(deps, op, common, outcome.errorType !== undefined);
-  else recordTokenUsage(deps, op, common);
+  if (latest) recordLatestTokens(deps, op, series, outcome.errorType !== undefined);
+  else recordTokenUsage(deps, op, series);
 
   if (outcome.cost) {
-    metrics.record('cost', outcome.cost.input, { ...common, [ATTR.TOKEN_TYPE]: TOKEN_TYPE.INPUT });
-    metrics.record('cost', outcome.cost.output, {
-      ...common,
-      [ATTR.TOKEN_TYPE]: TOKEN_TYPE.OUTPUT,
-    });
+    metrics.record('cost', outcome.cost.input, series.costIn());
+    metrics.record('cost', outcome.cost.output, series.costOut());
   }
 }
 
 /** semconv v1.41.1: one histogram, input and output as `gen_ai.token.type`. */
-function recordTokenUsage(deps: RecorderDeps, op: InferenceOperation, common: Attributes): void {
+function recordTokenUsage(deps: RecorderDeps, op: InferenceOperation, series: EndSeries): void {
   const usage = op.usage;
   if (!usage) return; // never invent usage the provider did not report
-  const base = usage.estimated ? { ...common, [ATTR.LLMETER_USAGE_ESTIMATED]: 'true' } : common;
+  const estimated = usage.estimated === true;
   if (usage.inputTokens !== undefined) {
-    deps.metrics?.record('tokenUsage', usage.inputTokens, {
-      ...base,
-      [ATTR.TOKEN_TYPE]: TOKEN_TYPE.INPUT,
-    });
+    deps.metrics?.record('tokenUsage', usage.inputTokens, series.tokensIn(estimated));
   }
   if (usage.outputTokens !== undefined) {
-    deps.metrics?.record('tokenUsage', usage.outputTokens, {
-      ...base,
-      [ATTR.TOKEN_TYPE]: TOKEN_TYPE.OUTPUT,
-    });
+    deps.metrics?.record('tokenUsage', usage.outputTokens, series.tokensOut(estimated));
   }
 }
 
@@ -78,7 +70,7 @@ function recordTokenUsage(deps: RecorderDeps, op: InferenceOperation, common: At
 function recordLatestTokens(
   deps: RecorderDeps,
   op: InferenceOperation,
-  common: Attributes,
+  series: EndSeries,
   failed: boolean,
 ): void {
   const metrics = deps.metrics;
@@ -86,14 +78,13 @@ function recordLatestTokens(
   const usage = op.usage;
   if (!usage) {
     if (failed) {
-      const unknown = { ...common, [ATTR.TOKEN_MODALITY]: 'unknown' };
+      const unknown = series.modality('unknown', false);
       metrics.record('usageInputTokens', 0, unknown);
       metrics.record('usageOutputTokens', 0, unknown);
     }
     return;
   }
-  const attrs: Attributes = { ...common, [ATTR.TOKEN_MODALITY]: 'text' };
-  if (usage.estimated) attrs[ATTR.LLMETER_USAGE_ESTIMATED] = 'true';
+  const attrs = series.modality('text', usage.estimated === true);
   const counters: Array<[string, number | undefined]> = [
     ['usageInputTokens', usage.inputTokens],
     ['usageOutputTokens', usage.outputTokens],

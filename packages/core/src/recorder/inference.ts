@@ -19,6 +19,7 @@ import {
 } from './context-keys';
 import { findOuterInference } from './coordination';
 import { recordInferenceMetrics } from './inference-metrics';
+import { type EndSeries, type StartSeries, startSeries } from './series-attributes';
 import { epochMs, exemplarOf, failSpan, type RecorderDeps, setDefined } from './shared';
 
 /**
@@ -48,6 +49,8 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
   /** Gaps between chunks, kept until end because response model (a label) is known only then. */
   chunkGapsS: number[] = [];
   private readonly outer: InferenceLink | undefined;
+  /** Shared metric attribute sets of this request tuple (see series-attributes.ts). */
+  private readonly series: StartSeries;
   /** Captured prompt (JSON), only with content capture on; shared by the span and the log line. */
   readonly inputMessagesJson: string | undefined;
 
@@ -66,6 +69,13 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     this.serverPort = clean.port(start.serverPort);
     this.stream = start.request?.stream === true;
     this.startTime = clean.finiteNumber(start.startTime) ?? performance.now();
+    this.series = startSeries(
+      this.operation,
+      this.provider,
+      this.requestModel,
+      this.serverAddress,
+      this.serverPort,
+    );
 
     this.outer = outer;
     this.nested = outer !== undefined;
@@ -83,7 +93,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     this.inputMessagesJson = deps.content.messages(start.inputMessages);
     if (!this.nested) {
       activeAgent(parent)?.countInferenceCall();
-      deps.metrics?.add('activeRequests', 1, this.activeAttributes());
+      deps.metrics?.add('activeRequests', 1, this.series.active);
     }
     if (this.span.isRecording()) this.setStartDetails(start);
   }
@@ -133,17 +143,12 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
       : Math.max(0, this.firstChunkAt - this.startTime) / 1000;
   }
 
-  /** Attributes every metric of this operation carries. */
-  metricAttributes(): Attributes {
-    const attrs: Attributes = {
-      [ATTR.OPERATION_NAME]: this.operation,
-      [ATTR.PROVIDER_NAME]: this.provider,
-    };
-    setDefined(attrs, ATTR.REQUEST_MODEL, this.requestModel);
-    setDefined(attrs, ATTR.RESPONSE_MODEL, this.responseModel);
-    setDefined(attrs, ATTR.SERVER_ADDRESS, this.serverAddress);
-    setDefined(attrs, ATTR.SERVER_PORT, this.serverPort);
-    return attrs;
+  /**
+   * The shared, frozen attribute sets of this operation's metrics, now that
+   * the response model is known (`common` is what every metric carries).
+   */
+  endSeries(): EndSeries {
+    return this.series.end(this.responseModel);
   }
 
   private activeAttributes(): Attributes {
@@ -169,7 +174,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     }
     this.ended = true;
     try {
-      if (!this.nested) this.deps.metrics?.add('activeRequests', -1, this.activeAttributes());
+      if (!this.nested) this.deps.metrics?.add('activeRequests', -1, this.series.active);
       const durationS = Math.max(0, endTime - this.startTime) / 1000;
       const cost = this.nested
         ? undefined
@@ -225,7 +230,8 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     const reasons = clean.stringArray(result.finishReasons);
     if (reasons) this.finishReasons = reasons;
     const usage = clean.usage(result.usage);
-    if (usage) this.usage = { ...this.usage, ...usage };
+    // `usage` is a fresh object of clean.usage(): the first one is kept as it is, no copy.
+    if (usage) this.usage = this.usage === undefined ? usage : { ...this.usage, ...usage };
   }
 
   private startAttributes(start: LLMOperationStart): Attributes {
