@@ -35,7 +35,10 @@ export class CallObserver {
         this.op.end({ incomplete: true });
         return;
       }
-      this.op.end(this.surface.result(value, this.capture));
+      const result = this.surface.result(value, this.capture);
+      const failure = this.surface.failure?.(value);
+      if (failure) this.op.fail(failure.error, { ...result, errorType: failure.errorType });
+      else this.op.end(result);
     } catch (error) {
       reportInternalError('openai.result', error);
       this.end();

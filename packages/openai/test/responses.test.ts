@@ -195,15 +195,23 @@ describe.each(SDKS)('responses on $name', (sdk) => {
     expect(onlyLogLine(logLines, span).error_type).toBe('server_error');
   });
 
-  it('records a failed response (not streamed) with finish reason error', async () => {
+  it('fails the span of a failed response (not streamed), and returns the response unchanged', async () => {
     const client = h.client(sdk);
     const response = await client.responses.create(
       { model: 'gpt-4o-mini', input: 'Count.' },
       { headers: { 'x-mock-response-error-code': 'server_error' } },
     );
     expect(response.status).toBe('failed');
-    const span = onlySpan((await h.drain()).spans);
-    expect(span.attributes[ATTR.RESPONSE_FINISH_REASONS]).toEqual(['error']);
+    const { spans, metrics, logLines } = await h.drain();
+    const span = onlySpan(spans);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes).toMatchObject({
+      [ATTR.ERROR_TYPE]: 'server_error',
+      [ATTR.RESPONSE_FINISH_REASONS]: ['error'],
+    });
+    const [duration] = metrics.points(METRIC.CLIENT_OPERATION_DURATION);
+    expect(duration?.attributes[ATTR.ERROR_TYPE]).toBe('server_error');
+    expect(onlyLogLine(logLines, span).error_type).toBe('server_error');
   });
 
   it('records a reply cut by max_output_tokens with finish reason length', async () => {

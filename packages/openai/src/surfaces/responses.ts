@@ -82,10 +82,21 @@ export const responsesSurface: Surface = {
     return r ? describe(r, capture) : {};
   },
 
+  failure(response) {
+    return failureOf(obj(response));
+  },
+
   accumulator(capture) {
     return new ResponsesStream(capture);
   },
 };
+
+/** A response whose status is `failed` (HTTP 200, streamed or not) is a failed operation. */
+function failureOf(r: Json | undefined): StreamFailure | undefined {
+  if (r?.status !== 'failed') return undefined;
+  const error = obj(r.error) ?? { message: 'response failed' };
+  return { error, errorType: str(error.code) ?? ERROR_TYPE_RESPONSE_FAILED };
+}
 
 const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
@@ -125,8 +136,6 @@ class ResponsesStream implements StreamAccumulator {
   }
 
   failure(): StreamFailure | undefined {
-    if (this.final?.status !== 'failed') return undefined;
-    const error = obj(this.final.error) ?? { message: 'response failed' };
-    return { error, errorType: str(error.code) ?? ERROR_TYPE_RESPONSE_FAILED };
+    return failureOf(this.final);
   }
 }

@@ -32,5 +32,7 @@ export interface Surface {
   start(body: Json, capture: boolean): LLMOperationStart;
   /** A whole (non-streamed) response. */
   result(response: unknown, capture: boolean): LLMOperationResult;
+  /** A whole response that reports a failure in its body (a Responses `status: "failed"`). */
+  failure?(response: unknown): StreamFailure | undefined;
   accumulator(capture: boolean): StreamAccumulator;
 }
