@@ -23,6 +23,44 @@ export function responseAttributes(r: Json): Json | undefined {
   return attrs;
 }
 
+/** Request parameters the two choices APIs (chat and legacy completions) share; `maxTokens` is each one's own. */
+export function choicesRequest(
+  body: Json,
+  maxTokens: number | undefined,
+): LLMOperationStart['request'] {
+  return {
+    maxTokens,
+    temperature: num(body.temperature),
+    topP: num(body.top_p),
+    frequencyPenalty: num(body.frequency_penalty),
+    presencePenalty: num(body.presence_penalty),
+    stopSequences: stringList(body.stop),
+    seed: num(body.seed),
+    choiceCount: num(body.n),
+    stream: body.stream === true,
+  };
+}
+
+/** A whole chat or legacy completion: one output message per choice, read by `toMessage`. */
+export function choicesResult(
+  response: unknown,
+  capture: boolean,
+  toMessage: (choice: Json) => GenAIMessage,
+): LLMOperationResult {
+  const r = obj(response);
+  if (!r) return {};
+  const choices = list(r.choices);
+  const result: LLMOperationResult = {
+    responseModel: str(r.model),
+    responseId: str(r.id),
+    finishReasons: choices.map((c) => str(obj(c)?.finish_reason)).filter((f) => f !== undefined),
+    usage: completionUsage(r.usage),
+    attributes: responseAttributes(r) as LLMOperationResult['attributes'],
+  };
+  if (capture) result.outputMessages = choices.map((c) => toMessage(obj(c) ?? {}));
+  return result;
+}
+
 export function requestAttributes(body: Json): LLMOperationStart['attributes'] {
   const tier = str(body.service_tier);
   return tier ? { [OPENAI_ATTR.REQUEST_SERVICE_TIER]: tier } : undefined;
@@ -37,17 +75,7 @@ export const chatSurface: Surface = {
     const start: LLMOperationStart = {
       operation: OPERATION.CHAT,
       requestModel: str(body.model),
-      request: {
-        maxTokens: num(body.max_completion_tokens) ?? num(body.max_tokens),
-        temperature: num(body.temperature),
-        topP: num(body.top_p),
-        frequencyPenalty: num(body.frequency_penalty),
-        presencePenalty: num(body.presence_penalty),
-        stopSequences: stringList(body.stop),
-        seed: num(body.seed),
-        choiceCount: num(body.n),
-        stream: body.stream === true,
-      },
+      request: choicesRequest(body, num(body.max_completion_tokens) ?? num(body.max_tokens)),
       attributes: requestAttributes(body),
     };
     if (capture) {
@@ -58,20 +86,7 @@ export const chatSurface: Surface = {
   },
 
   result(response, capture) {
-    const r = obj(response);
-    if (!r) return {};
-    const choices = list(r.choices);
-    const result: LLMOperationResult = {
-      responseModel: str(r.model),
-      responseId: str(r.id),
-      finishReasons: choices.map((c) => str(obj(c)?.finish_reason)).filter((f) => f !== undefined),
-      usage: completionUsage(r.usage),
-      attributes: responseAttributes(r) as LLMOperationResult['attributes'],
-    };
-    if (capture) {
-      result.outputMessages = choices.map((c) => chatOutputMessage(obj(c) ?? {}));
-    }
-    return result;
+    return choicesResult(response, capture, chatOutputMessage);
   },
 
   accumulator(capture) {

@@ -1,13 +1,7 @@
-import {
-  type GenAIMessage,
-  type LLMOperationResult,
-  type LLMOperationStart,
-  OPERATION,
-} from '@llmeter/core';
+import { type GenAIMessage, type LLMOperationStart, OPERATION } from '@llmeter/core';
 import { promptMessages } from '../parse/messages';
-import { completionUsage } from '../parse/usage';
-import { type Json, list, num, obj, str, stringList } from '../parse/values';
-import { responseAttributes } from './chat';
+import { type Json, num, str } from '../parse/values';
+import { choicesRequest, choicesResult } from './chat';
 import { ChoicesStream, TextParts } from './choices-stream';
 import type { Surface } from './surface';
 
@@ -28,35 +22,14 @@ export const completionsSurface: Surface = {
     const start: LLMOperationStart = {
       operation: OPERATION.TEXT_COMPLETION,
       requestModel: str(body.model),
-      request: {
-        maxTokens: num(body.max_tokens),
-        temperature: num(body.temperature),
-        topP: num(body.top_p),
-        frequencyPenalty: num(body.frequency_penalty),
-        presencePenalty: num(body.presence_penalty),
-        stopSequences: stringList(body.stop),
-        seed: num(body.seed),
-        choiceCount: num(body.n),
-        stream: body.stream === true,
-      },
+      request: choicesRequest(body, num(body.max_tokens)),
     };
     if (capture) start.inputMessages = promptMessages(body.prompt);
     return start;
   },
 
   result(response, capture) {
-    const r = obj(response);
-    if (!r) return {};
-    const choices = list(r.choices);
-    const result: LLMOperationResult = {
-      responseModel: str(r.model),
-      responseId: str(r.id),
-      finishReasons: choices.map((c) => str(obj(c)?.finish_reason)).filter((f) => f !== undefined),
-      usage: completionUsage(r.usage),
-      attributes: responseAttributes(r) as LLMOperationResult['attributes'],
-    };
-    if (capture) result.outputMessages = choices.map((c) => outputMessage(obj(c) ?? {}));
-    return result;
+    return choicesResult(response, capture, outputMessage);
   },
 
   accumulator(capture) {
