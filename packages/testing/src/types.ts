@@ -187,6 +187,11 @@ export interface OtlpReceiverOptions {
   host?: string;
   /** Misbehave from the start (see `setFault`). */
   fault?: OtlpReceiverFault;
+  /**
+   * How many export requests the receiver keeps (the oldest go first), so a
+   * long-running receiver (a soak) does not grow without end. Default: all.
+   */
+  keepRequests?: number;
 }
 
 /** What both OTLP test receivers offer, whatever the wire protocol. */

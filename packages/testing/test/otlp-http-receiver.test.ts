@@ -260,4 +260,41 @@ describe('OTLP/HTTP receiver', () => {
       /received 1 request/,
     );
   });
+
+  it('keeps only the newest keepRequests requests when told to', async () => {
+    const bounded = await startOtlpHttpReceiver({ keepRequests: 2 });
+    try {
+      for (const name of ['first', 'second', 'third']) {
+        const body = {
+          resourceSpans: [
+            {
+              scopeSpans: [
+                {
+                  spans: [
+                    {
+                      traceId: '5b8efff798038103d269b633813fc60c',
+                      spanId: 'eee19b7ec3c1b174',
+                      name,
+                      startTimeUnixNano: '1',
+                      endTimeUnixNano: '2',
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        };
+        const res = await fetch(bounded.tracesUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        expect(res.status).toBe(200);
+      }
+      expect(bounded.requests()).toHaveLength(2);
+      expect(bounded.spans().map((s) => s.name)).toEqual(['second', 'third']);
+    } finally {
+      await bounded.close();
+    }
+  });
 });

@@ -49,7 +49,7 @@ function metadataHeaders(metadata: grpc.Metadata): Record<string, string> {
 export async function startOtlpGrpcReceiver(
   options: OtlpReceiverOptions = {},
 ): Promise<OtlpGrpcReceiver> {
-  const store = new ReceiverStore(options.fault);
+  const store = new ReceiverStore(options.fault, options.keepRequests);
   const server = new grpc.Server();
 
   for (const { signal, path } of SERVICES) {

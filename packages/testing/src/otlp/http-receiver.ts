@@ -66,7 +66,7 @@ function answer(
 export async function startOtlpHttpReceiver(
   options: OtlpReceiverOptions = {},
 ): Promise<OtlpHttpReceiver> {
-  const store = new ReceiverStore(options.fault);
+  const store = new ReceiverStore(options.fault, options.keepRequests);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';

@@ -28,7 +28,10 @@ export class ReceiverStore {
   private fault: OtlpReceiverFault | undefined;
   private faultRemaining: number | undefined;
 
-  constructor(fault?: OtlpReceiverFault) {
+  constructor(
+    fault?: OtlpReceiverFault,
+    private readonly keepRequests = Number.POSITIVE_INFINITY,
+  ) {
     this.setFault(fault);
   }
 
@@ -57,6 +60,7 @@ export class ReceiverStore {
     else if (request.signal === 'metrics') entry.metrics = metricsOf(body);
     else entry.logs = logsOf(body);
     this.entries.push(entry);
+    if (this.entries.length > this.keepRequests) this.entries.shift();
     for (const check of [...this.waiters]) check();
   }
 
