@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { urlHost } from '../shared/http-server.js';
 import type { OtlpGrpcReceiver, OtlpReceiverOptions } from '../types.js';
-import { decodeExportRequest, EMPTY_EXPORT_RESPONSE } from './proto.js';
+import { decodeExportRequestLazily, EMPTY_EXPORT_RESPONSE, setLazyBody } from './proto.js';
 import { ReceiverStore } from './store.js';
 import type { OtlpSignal, ReceiverRequest } from './telemetry-types.js';
 
@@ -66,7 +66,8 @@ export async function startOtlpGrpcReceiver(
         receivedAt: Date.now(),
       };
       try {
-        request.body = decodeExportRequest(signal, call.request);
+        // Decoded to OTLP/JSON only when read: a soak's receiver then costs the shared machine little.
+        setLazyBody(request, decodeExportRequestLazily(signal, call.request));
       } catch (error) {
         request.error = error instanceof Error ? error.message : String(error);
         store.record(request);

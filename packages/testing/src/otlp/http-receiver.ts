@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { listen, urlHost } from '../shared/http-server.js';
 import type { OtlpHttpReceiver, OtlpReceiverOptions } from '../types.js';
-import { decodeExportRequest, EMPTY_EXPORT_RESPONSE } from './proto.js';
+import { decodeExportRequestLazily, EMPTY_EXPORT_RESPONSE, setLazyBody } from './proto.js';
 import { ReceiverStore } from './store.js';
 import type { OtlpSignal, ReceiverRequest } from './telemetry-types.js';
 
@@ -98,9 +98,8 @@ export async function startOtlpHttpReceiver(
     }
     try {
       const bytes = decompress(raw, compression);
-      request.body = json
-        ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>)
-        : decodeExportRequest(signal, bytes);
+      if (json) request.body = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+      else setLazyBody(request, decodeExportRequestLazily(signal, bytes));
     } catch (error) {
       request.error = error instanceof Error ? error.message : String(error);
       store.record(request);

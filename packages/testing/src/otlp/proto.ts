@@ -50,9 +50,43 @@ export function decodeExportRequest(
   signal: OtlpSignal,
   bytes: Uint8Array,
 ): Record<string, unknown> {
+  return decodeExportRequestLazily(signal, bytes)();
+}
+
+/**
+ * Reads the wire format now (it throws on bytes that are not a valid
+ * message, so a receiver can refuse them), and builds the OTLP/JSON shape,
+ * the costly part, only when first asked for, once.
+ */
+export function decodeExportRequestLazily(
+  signal: OtlpSignal,
+  bytes: Uint8Array,
+): () => Record<string, unknown> {
   const type = typeFor(signal);
-  const plain = type.toObject(type.decode(bytes), { longs: String, bytes: String });
-  return idsToHex(plain) as Record<string, unknown>;
+  const message = type.decode(bytes);
+  let plain: Record<string, unknown> | undefined;
+  return () => {
+    plain ??= idsToHex(type.toObject(message, { longs: String, bytes: String })) as Record<
+      string,
+      unknown
+    >;
+    return plain;
+  };
+}
+
+/** Gives `request.body` a getter that runs `decode` on first read (see decodeExportRequestLazily). */
+export function setLazyBody(
+  request: { body: Record<string, unknown> },
+  decode: () => Record<string, unknown>,
+): void {
+  Object.defineProperty(request, 'body', {
+    get: decode,
+    set(value: Record<string, unknown>) {
+      Object.defineProperty(request, 'body', { value, writable: true, enumerable: true });
+    },
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /**

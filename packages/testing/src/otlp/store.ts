@@ -8,19 +8,33 @@ import type {
   ReceiverRequest,
 } from './telemetry-types.js';
 
-interface Entry {
-  request: ReceiverRequest;
+interface Normalized {
   spans: ReceivedSpan[];
   metrics: ReceivedMetric[];
   logs: ReceivedLogRecord[];
+}
+
+interface Entry {
+  request: ReceiverRequest;
+  /** Computed on first read, then kept: waitFor predicates re-read it after every request. */
+  normalized?: Normalized;
+}
+
+function normalize(request: ReceiverRequest): Normalized {
+  const body = request.accepted ? request.body : {};
+  const out: Normalized = { spans: [], metrics: [], logs: [] };
+  if (request.signal === 'traces') out.spans = spansOf(body);
+  else if (request.signal === 'metrics') out.metrics = metricsOf(body);
+  else out.logs = logsOf(body);
+  return out;
 }
 
 const DEFAULT_WAIT_MS = 10_000;
 
 /**
  * What both receivers keep: the request log, its normalized view (computed
- * once per request, because waitFor predicates re-read it after every
- * request), the fault switch and the waiters.
+ * once per request, when first read: a receiver nobody reads, as in a soak,
+ * costs the machine only the decoding), the fault switch and the waiters.
  */
 export class ReceiverStore {
   private entries: Entry[] = [];
@@ -54,12 +68,7 @@ export class ReceiverStore {
   }
 
   record(request: ReceiverRequest): void {
-    const body = request.accepted ? request.body : {};
-    const entry: Entry = { request, spans: [], metrics: [], logs: [] };
-    if (request.signal === 'traces') entry.spans = spansOf(body);
-    else if (request.signal === 'metrics') entry.metrics = metricsOf(body);
-    else entry.logs = logsOf(body);
-    this.entries.push(entry);
+    this.entries.push({ request });
     if (this.entries.length > this.keepRequests) this.entries.shift();
     for (const check of [...this.waiters]) check();
   }
@@ -69,15 +78,20 @@ export class ReceiverStore {
   }
 
   spans(): ReceivedSpan[] {
-    return this.entries.flatMap((e) => e.spans);
+    return this.entries.flatMap((e) => this.normalized(e).spans);
   }
 
   metrics(): ReceivedMetric[] {
-    return this.entries.flatMap((e) => e.metrics);
+    return this.entries.flatMap((e) => this.normalized(e).metrics);
   }
 
   logs(): ReceivedLogRecord[] {
-    return this.entries.flatMap((e) => e.logs);
+    return this.entries.flatMap((e) => this.normalized(e).logs);
+  }
+
+  private normalized(entry: Entry): Normalized {
+    entry.normalized ??= normalize(entry.request);
+    return entry.normalized;
   }
 
   reset(): void {
