@@ -18,6 +18,13 @@ const GRPC_UNAVAILABLE = 14;
 const GRPC_RESOURCE_EXHAUSTED = 8;
 /** Below the exporters' timeout in the soak, so slow exports still succeed. */
 export const SLOW_ANSWER_MS = 1500;
+/**
+ * Export requests each receiver keeps: enough for the checks (the last phase's
+ * spans, those flushed on SIGTERM), bounded so that the harness, on the same
+ * cores as the service, does not spend a growing share of them collecting its
+ * own garbage as the soak goes on.
+ */
+const KEEP_REQUESTS = 200;
 
 export class FaultyCollector {
   private traces: OtlpGrpcReceiver | undefined;
@@ -30,8 +37,8 @@ export class FaultyCollector {
   ) {}
 
   static async start(): Promise<FaultyCollector> {
-    const traces = await startOtlpGrpcReceiver();
-    const metrics = await startOtlpHttpReceiver();
+    const traces = await startOtlpGrpcReceiver({ keepRequests: KEEP_REQUESTS });
+    const metrics = await startOtlpHttpReceiver({ keepRequests: KEEP_REQUESTS });
     const collector = new FaultyCollector(traces.port, metrics.port);
     collector.traces = traces;
     collector.metrics = metrics;
@@ -55,8 +62,14 @@ export class FaultyCollector {
       this.metrics = undefined;
       return;
     }
-    this.traces ??= await startOtlpGrpcReceiver({ port: this.tracesPort });
-    this.metrics ??= await startOtlpHttpReceiver({ port: this.metricsPort });
+    this.traces ??= await startOtlpGrpcReceiver({
+      port: this.tracesPort,
+      keepRequests: KEEP_REQUESTS,
+    });
+    this.metrics ??= await startOtlpHttpReceiver({
+      port: this.metricsPort,
+      keepRequests: KEEP_REQUESTS,
+    });
     switch (mode) {
       case 'up':
         this.traces.setFault(undefined);
@@ -81,14 +94,18 @@ export class FaultyCollector {
     }
   }
 
-  /** Spans accepted since the receivers last (re)started. */
+  /** Spans of the last export requests accepted since the receivers last (re)started. */
   spans(): ReceivedSpan[] {
     return this.traces?.spans() ?? [];
   }
 
-  /** Metric export requests accepted since the receivers last (re)started. */
-  acceptedMetricExports(): number {
-    return this.metrics?.requests().filter((r) => r.signal === 'metrics' && r.accepted).length ?? 0;
+  /** Metric export requests accepted at or after `sinceMs` (epoch ms), among the last kept. */
+  acceptedMetricExportsSince(sinceMs: number): number {
+    return (
+      this.metrics
+        ?.requests()
+        .filter((r) => r.signal === 'metrics' && r.accepted && r.receivedAt >= sinceMs).length ?? 0
+    );
   }
 
   async close(): Promise<void> {

@@ -14,7 +14,15 @@ const url = new URL(baseUrl);
 // (its keepAliveTimeout) as the client reuses it reads as ECONNRESET, an error
 // of the harness, not of the service under test.
 const agent = new Agent({ keepAlive: false, maxSockets: 1024 });
-const result = { sent: 0, ok: 0, failed: 0, failures: [], latenciesMs: [], completed: [] };
+const result = {
+  sent: 0,
+  ok: 0,
+  failed: 0,
+  failures: [],
+  latenciesMs: [],
+  startedAtMs: [],
+  completed: [],
+};
 const inFlight = new Set();
 const started = performance.now();
 let stopped = false;
@@ -31,6 +39,7 @@ function one(step) {
   const traceId = randomBytes(16).toString('hex');
   const body = JSON.stringify(step.body);
   const t0 = performance.now();
+  const startedAt = Date.now();
   return new Promise((resolve) => {
     const req = request(
       {
@@ -51,6 +60,7 @@ function one(step) {
         res.resume();
         res.on('end', () => {
           result.latenciesMs.push(performance.now() - t0);
+          result.startedAtMs.push(startedAt);
           if (res.statusCode < 300) {
             result.ok++;
             result.completed.push({ traceId, at: Date.now() });

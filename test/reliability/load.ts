@@ -14,6 +14,8 @@ export interface LoadResult {
   failed: number;
   failures: string[];
   latenciesMs: number[];
+  /** When (epoch ms) the request of each `latenciesMs` entry was sent, so a run can be cut into windows. */
+  startedAtMs: number[];
   /** Trace ids of requests whose answer had fully arrived, with the time (epoch ms) it did. */
   completed: Array<{ traceId: string; at: number }>;
 }

@@ -3,11 +3,22 @@
 // change to the service. GET /stats returns the figures since the last call
 // and starts a new window; /stats?gc=1 runs a full GC first (with --expose-gc). Its listener is unref()ed: it never keeps the
 // service alive, so the exit code the harness sees is the service's own.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
+/** Anonymous (heap, malloc) and file-backed (the node binary, ICU data) resident memory, in bytes, where /proc says. */
+function residentParts() {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kB = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
+    return { rssAnonBytes: kB('RssAnon'), rssFileBytes: kB('RssFile') };
+  } catch {
+    return {};
+  }
+}
 const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
 let cpuBefore = process.cpuUsage();
 
@@ -25,6 +36,11 @@ const server = createServer((req, res) => {
     cpuMs: (cpu.user + cpu.system) / 1000,
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
+    // Where RSS beyond the retained heap sits: V8's reserved heap pages, or buffers outside it.
+    heapTotalBytes: memory.heapTotal,
+    externalBytes: memory.external,
+    arrayBuffersBytes: memory.arrayBuffers,
+    ...residentParts(),
     eventLoopDelayMs: {
       p50: ms(delay.percentile(50)),
       p99: ms(delay.percentile(99)),

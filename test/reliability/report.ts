@@ -1,25 +1,52 @@
 /** The soak's figures, and the Markdown table docs/reliability.md publishes. */
 import type { CollectorMode } from './collector';
 
-export interface PhaseFigures {
+/** What the soak measured in a block's windows of one state (collector up, or faulty), pooled. */
+export interface StateFigures {
+  requests: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** The service's event-loop delay: the mean of the windows' p99s, and the largest delay seen. */
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+  /** The service's CPU time (user + system) in those windows, per request sent in them. */
+  cpuMsPerRequest: number;
+}
+
+/** One fault's block: `windows` faulty windows, each between two collector-up windows. */
+export interface BlockFigures {
+  /** The fault; `up` for the control block, whose "faulty" windows are up too. */
   mode: CollectorMode;
+  windows: number;
   sent: number;
   failed: number;
   failures: string[];
   achievedRate: number;
-  p50Ms: number;
-  p99Ms: number;
-  eventLoopP99Ms: number;
-  eventLoopMaxMs: number;
+  faulty: StateFigures;
+  up: StateFigures;
+  /** Window by window, in order: where in a window the slow requests were. */
+  timeline?: Array<{
+    state: 'up' | 'faulty';
+    p99Ms: number;
+    firstSecondP99Ms: number;
+    restP99Ms: number;
+    eventLoopMaxMs: number;
+  }>;
+  /** Memory at the end of the block, after a full GC: resident, retained heap, heap V8 holds, buffers. */
   rssMB: number;
   heapMB: number;
+  heapTotalMB: number;
+  externalMB: number;
+  /** Anonymous resident memory (heaps, malloc), without the mapped node binary; where /proc has it. */
+  rssAnonMB?: number;
 }
 
 export interface SoakReport {
   mode: 'quick' | 'long';
   rate: number;
-  phaseMs: number;
-  phases: PhaseFigures[];
+  windowMs: number;
+  cycles: number;
+  blocks: BlockFigures[];
   selfMetrics: {
     failedTraceExports: number;
     failedMetricExports: number;
@@ -39,23 +66,61 @@ export interface SoakReport {
 
 const f = (n: number | undefined, digits = 1) =>
   n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits);
-/** Within 5 % of the collector-up phase (the issue's target), as a mark. */
-const within = (value: number, base: number) =>
-  value <= base * 1.05 ? '✓' : `+${f(((value - base) / base) * 100, 0)} %`;
+const signed = (fraction: number) => `${fraction >= 0 ? '+' : ''}${f(fraction * 100, 0)} %`;
+
+/** A faulty p99 against that of the up windows around it, as a fraction: +0.05 is 5 % slower. */
+export const p99AgainstUp = (b: BlockFigures) => b.faulty.p99Ms / b.up.p99Ms - 1;
+
+/**
+ * The same p99 against the control block's up windows (long mode): the up
+ * windows around a fault also hold the collector's recovery, and the run's drift.
+ */
+export function p99AgainstControl(blocks: readonly BlockFigures[], b: BlockFigures) {
+  const control = blocks.find((c) => c.mode === 'up');
+  return control && b !== control ? b.faulty.p99Ms / control.up.p99Ms - 1 : undefined;
+}
 
 export function formatReport(r: SoakReport): string {
-  const base = r.phases?.[0];
+  const blocks = r.blocks ?? [];
   const lines = [
-    `Soak (${r.mode} mode): ${r.rate} requests/s offered, ${r.phaseMs / 1000} s per collector state.`,
+    `Soak (${r.mode} mode): ${r.rate} requests/s offered; per collector state, ${r.cycles} faulty window(s) of ${
+      r.windowMs / 1000
+    } s, each between two collector-up windows, under one continuous load.`,
     '',
-    '| collector | requests | app errors | rate (req/s) | p50 (ms) | p99 (ms) | p99 vs up | event-loop p99 (ms) | event-loop max (ms) | RSS (MB) | heap used (MB) |',
-    '|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
+    '| collector | requests (faulty / up) | app errors | p50 (ms) | p99 (ms) | p99 of the up windows (ms) | p99 vs up | p99 vs the control | event-loop p99, faulty / up (ms) | event-loop max (ms) | CPU per request, faulty / up (ms) | RSS (MB) | heap after GC (MB) | V8 heap held (MB) |',
+    '|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const p of r.phases ?? []) {
+  for (const b of blocks) {
+    const against = p99AgainstUp(b);
+    const control = p99AgainstControl(blocks, b);
+    const name = b.mode === 'up' ? 'up (control)' : b.mode;
     lines.push(
-      `| ${p.mode} | ${p.sent} | ${p.failed} | ${f(p.achievedRate, 0)} | ${f(p.p50Ms)} | ${f(p.p99Ms)} | ${
-        base ? within(p.p99Ms, base.p99Ms) : '—'
-      } | ${f(p.eventLoopP99Ms)} | ${f(p.eventLoopMaxMs)} | ${f(p.rssMB, 0)} | ${f(p.heapMB, 0)} |`,
+      `| ${name} | ${b.faulty.requests} / ${b.up.requests} | ${b.failed} | ${f(b.faulty.p50Ms)} | ${f(
+        b.faulty.p99Ms,
+      )} | ${f(b.up.p99Ms)} | ${signed(against)}${against <= 0.05 ? ' ✓' : ''} | ${
+        control === undefined ? '—' : signed(control)
+      } | ${f(
+        b.faulty.eventLoopP99Ms,
+      )} / ${f(b.up.eventLoopP99Ms)} | ${f(Math.max(b.faulty.eventLoopMaxMs, b.up.eventLoopMaxMs))} | ${f(
+        b.faulty.cpuMsPerRequest,
+        2,
+      )} / ${f(b.up.cpuMsPerRequest, 2)} | ${f(b.rssMB, 0)} | ${f(b.heapMB, 0)} | ${f(b.heapTotalMB, 0)} |`,
+    );
+  }
+  const windows = blocks.flatMap((b) => b.timeline ?? []);
+  if (windows.length > 0) {
+    const range = (state: 'up' | 'faulty') => {
+      const p99s = windows.filter((w) => w.state === state).map((w) => w.p99Ms);
+      return `${f(Math.min(...p99s), 0)}–${f(Math.max(...p99s), 0)} ms`;
+    };
+    lines.push(
+      '',
+      `Window by window (${windows.length} windows of ${r.windowMs / 1000} s), p99 ranged ${range('up')} in up windows and ${range(
+        'faulty',
+      )} in faulty ones; the largest event-loop delay in a window was ${f(
+        Math.max(...windows.map((w) => w.eventLoopMaxMs)),
+        0,
+      )} ms.`,
     );
   }
   const s = r.selfMetrics;
@@ -69,7 +134,7 @@ export function formatReport(r: SoakReport): string {
   }
   if (r.rssGrowthMB !== undefined) {
     lines.push(
-      `Growth from the end of the first phase to the end of the last: retained heap ${f(r.heapGrowthMB)} MB, RSS ${f(r.rssGrowthMB)} MB (target < 30 MB).`,
+      `Growth from the end of the first block to the end of the last: retained heap ${f(r.heapGrowthMB)} MB, RSS ${f(r.rssGrowthMB)} MB (target < 30 MB).`,
     );
   }
   if (r.scrapes) {
