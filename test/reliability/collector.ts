@@ -25,6 +25,9 @@ export const SLOW_ANSWER_MS = 1500;
  * own garbage as the soak goes on.
  */
 const KEEP_REQUESTS = 200;
+const startTraces = (port?: number) => startOtlpGrpcReceiver({ port, keepRequests: KEEP_REQUESTS });
+const startMetrics = (port?: number) =>
+  startOtlpHttpReceiver({ port, keepRequests: KEEP_REQUESTS });
 
 export class FaultyCollector {
   private traces: OtlpGrpcReceiver | undefined;
@@ -37,8 +40,8 @@ export class FaultyCollector {
   ) {}
 
   static async start(): Promise<FaultyCollector> {
-    const traces = await startOtlpGrpcReceiver({ keepRequests: KEEP_REQUESTS });
-    const metrics = await startOtlpHttpReceiver({ keepRequests: KEEP_REQUESTS });
+    const traces = await startTraces();
+    const metrics = await startMetrics();
     const collector = new FaultyCollector(traces.port, metrics.port);
     collector.traces = traces;
     collector.metrics = metrics;
@@ -62,14 +65,8 @@ export class FaultyCollector {
       this.metrics = undefined;
       return;
     }
-    this.traces ??= await startOtlpGrpcReceiver({
-      port: this.tracesPort,
-      keepRequests: KEEP_REQUESTS,
-    });
-    this.metrics ??= await startOtlpHttpReceiver({
-      port: this.metricsPort,
-      keepRequests: KEEP_REQUESTS,
-    });
+    this.traces ??= await startTraces(this.tracesPort);
+    this.metrics ??= await startMetrics(this.metricsPort);
     switch (mode) {
       case 'up':
         this.traces.setFault(undefined);

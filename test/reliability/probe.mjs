@@ -9,14 +9,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
-/** Anonymous (heap, malloc) and file-backed (the node binary, ICU data) resident memory, in bytes, where /proc says. */
-function residentParts() {
+/** Anonymous resident memory (heaps, malloc; not the mapped node binary), in bytes, where /proc says. */
+function rssAnonBytes() {
   try {
-    const status = readFileSync('/proc/self/status', 'utf8');
-    const kB = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
-    return { rssAnonBytes: kB('RssAnon'), rssFileBytes: kB('RssFile') };
+    const kB = Number(/^RssAnon:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+    return Number.isFinite(kB) ? kB * 1024 : undefined;
   } catch {
-    return {};
+    return undefined;
   }
 }
 const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
@@ -39,8 +38,7 @@ const server = createServer((req, res) => {
     // Where RSS beyond the retained heap sits: V8's reserved heap pages, or buffers outside it.
     heapTotalBytes: memory.heapTotal,
     externalBytes: memory.external,
-    arrayBuffersBytes: memory.arrayBuffers,
-    ...residentParts(),
+    rssAnonBytes: rssAnonBytes(),
     eventLoopDelayMs: {
       p50: ms(delay.percentile(50)),
       p99: ms(delay.percentile(99)),

@@ -65,9 +65,7 @@ interface ProbeStats {
   heapUsedBytes: number;
   heapTotalBytes: number;
   externalBytes: number;
-  arrayBuffersBytes: number;
   rssAnonBytes?: number;
-  rssFileBytes?: number;
   eventLoopDelayMs: { p50: number; p99: number; max: number };
 }
 
@@ -200,13 +198,14 @@ interface Window {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Latencies of the requests sent from `fromMs` (inclusive) to `toMs` (exclusive), epoch ms. */
+const sentBetween = (load: LoadResult, fromMs: number, toMs: number) =>
+  load.latenciesMs.filter((_, i) => load.startedAtMs[i]! >= fromMs && load.startedAtMs[i]! < toMs);
+
 /** The requests sent in a block's windows of one state, pooled, with the service's figures for them. */
 function pool(windows: readonly Window[], state: Window['state'], load: LoadResult): StateFigures {
   const mine = windows.filter((w) => w.state === state);
-  const latencies = load.latenciesMs.filter((_, i) => {
-    const at = load.startedAtMs[i]!;
-    return mine.some((w) => at >= w.startMs && at < w.endMs);
-  });
+  const latencies = mine.flatMap((w) => sentBetween(load, w.startMs, w.endMs));
   const cpuMs = mine.reduce((sum, w) => sum + w.probe.cpuMs, 0);
   return {
     requests: latencies.length,
@@ -220,13 +219,11 @@ function pool(windows: readonly Window[], state: Window['state'], load: LoadResu
 
 /** A window's own p99, and that of the requests sent in its first second (just after the switch). */
 function windowFigures(w: Window, load: LoadResult) {
-  const sentBetween = (from: number, to: number) =>
-    load.latenciesMs.filter((_, i) => load.startedAtMs[i]! >= from && load.startedAtMs[i]! < to);
   return {
     state: w.state,
-    p99Ms: percentile(sentBetween(w.startMs, w.endMs), 99),
-    firstSecondP99Ms: percentile(sentBetween(w.startMs, w.startMs + 1000), 99),
-    restP99Ms: percentile(sentBetween(w.startMs + 1000, w.endMs), 99),
+    p99Ms: percentile(sentBetween(load, w.startMs, w.endMs), 99),
+    firstSecondP99Ms: percentile(sentBetween(load, w.startMs, w.startMs + 1000), 99),
+    restP99Ms: percentile(sentBetween(load, w.startMs + 1000, w.endMs), 99),
     eventLoopMaxMs: w.probe.eventLoopDelayMs.max,
   };
 }
@@ -247,14 +244,14 @@ async function runBlock(mode: CollectorMode): Promise<BlockFigures & { lastUpSta
   load.stop();
   const result = await load.done;
   const memory = await stats(probePort, true);
-  const sent = windows.at(-1)!.endMs - windows[0]!.startMs;
+  const durationMs = windows.at(-1)!.endMs - windows[0]!.startMs;
   return {
     mode,
     windows: CYCLES,
     sent: result.sent,
     failed: result.failed,
     failures: result.failures,
-    achievedRate: result.ok / ((sent + 1) / 1000),
+    achievedRate: result.ok / (durationMs / 1000),
     faulty: pool(windows, 'faulty', result),
     up: pool(windows, 'up', result),
     timeline: windows.map((w) => windowFigures(w, result)),
