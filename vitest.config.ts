@@ -12,6 +12,9 @@ export default defineConfig({
       '@llmeter/testing/in-memory': fileURLToPath(
         new URL('./packages/testing/src/in-memory.ts', import.meta.url),
       ),
+      '@llmeter/core/internal': fileURLToPath(
+        new URL('./packages/core/src/internal.ts', import.meta.url),
+      ),
       '@llmeter/core': src('core'),
       '@llmeter/testing': src('testing'),
       '@llmeter/openai': src('openai'),
