@@ -171,6 +171,14 @@ function sharedInstruments() {
         'Measurements recorded on the overflow series because a metric hit its series cap.',
       attributes: [ATTR.LLMETER_METRIC_NAME],
     },
+    logLinesDropped: {
+      name: METRIC.SDK_LOG_LINES_DROPPED,
+      kind: 'counter',
+      unit: UNIT.LINE,
+      description:
+        "Log lines (llm_call_completed and the application's own, on llmeter's logger) dropped because stdout fell behind by more than the log buffer.",
+      attributes: [],
+    },
     agentOutcomes: {
       name: METRIC.AGENT_OUTCOMES,
       kind: 'counter',
