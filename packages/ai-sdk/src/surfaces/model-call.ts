@@ -1,0 +1,128 @@
+import { getRecorder, type LLMOperation, type LLMOperationStart, OPERATION } from '@llmeter/core';
+import { reportInternalError } from '@llmeter/core/internal';
+import { context } from '@opentelemetry/api';
+import { findCall, parentOf } from '../calls';
+import { errorTypeOf } from '../parse/errors';
+import { finishReasonOf, generateResultOf, usageOf } from '../parse/result';
+import { type Json, num, obj, str } from '../parse/values';
+import { providerName } from '../settings';
+import type { LLMeterTelemetryOptions } from '../types';
+import { isReadableStream, observeModelStream } from './model-stream';
+
+/** Request parameters of a language model call, as the AI SDK hands them to the start event. */
+function requestOf(event: Json, stream: boolean): LLMOperationStart['request'] {
+  const stop = event.stopSequences;
+  return {
+    maxTokens: num(event.maxOutputTokens),
+    temperature: num(event.temperature),
+    topP: num(event.topP),
+    frequencyPenalty: num(event.frequencyPenalty),
+    presencePenalty: num(event.presencePenalty),
+    stopSequences: Array.isArray(stop) ? stop.filter((s) => typeof s === 'string') : undefined,
+    seed: num(event.seed),
+    stream,
+  };
+}
+
+type Execute<T> = () => PromiseLike<T>;
+
+/**
+ * `Telemetry.executeLanguageModelCall`: the AI SDK runs every provider
+ * request of `generateText`/`streamText` (each step, each retry attempt)
+ * through it. One `chat` operation per request: started right before it is
+ * issued, its span active while the provider runs (HTTP spans nest under it,
+ * and an instrumented SDK client called by a custom provider finds it and is
+ * counted once), ended from what the provider returned, or from the stream's
+ * parts when it streams. The provider's result or error is returned unchanged.
+ */
+export async function executeLanguageModelCall<T>(
+  options: Json & { execute: Execute<T> },
+  settings: LLMeterTelemetryOptions,
+  owner: object,
+): Promise<T> {
+  const execute = options.execute;
+  let op: LLMOperation | undefined;
+  try {
+    op = startModelCall(options, settings, owner);
+  } catch (error) {
+    reportInternalError('ai-sdk.model.start', error);
+  }
+  if (!op) return await execute();
+  const started = op;
+  let result: T;
+  try {
+    result = await context.with(started.context, execute);
+  } catch (error) {
+    findCall(options.callId)?.inferences.delete(started);
+    finish(started, error);
+    throw error;
+  }
+  try {
+    const stream = obj(result)?.stream;
+    if (isReadableStream(stream)) {
+      // Replaced in place on the AI SDK's own result object: it reads the stream from there next.
+      (result as Json).stream = observeModelStream(stream, started, findCall(options.callId));
+    } else {
+      findCall(options.callId)?.inferences.delete(started);
+      started.end(generateResultOf(result));
+    }
+  } catch (error) {
+    reportInternalError('ai-sdk.model.end', error);
+    started.end();
+  }
+  return result;
+}
+
+function startModelCall(
+  options: Json,
+  settings: LLMeterTelemetryOptions,
+  owner: object,
+): LLMOperation | undefined {
+  const recorder = getRecorder();
+  if (!recorder.enabled) return undefined;
+  const record = findCall(options.callId);
+  // Another llmeter integration records this call: it measures the model call too.
+  if (record && record.owner !== owner) return undefined;
+  const startTime = performance.now();
+  const op = recorder.startOperation({
+    startTime,
+    operation: OPERATION.CHAT,
+    provider: providerName(options.provider, settings),
+    requestModel: str(options.modelId),
+    request: requestOf(options, record?.stream === true),
+    parentContext: parentOf(record),
+  });
+  record?.inferences.set(op, startTime);
+  return op;
+}
+
+function finish(op: LLMOperation, error: unknown): void {
+  try {
+    op.fail(error, { errorType: errorTypeOf(error) });
+  } catch (e) {
+    reportInternalError('ai-sdk.model.fail', e);
+  }
+}
+
+/**
+ * `Telemetry.onLanguageModelCallEnd`: ends a streamed model call whose stream
+ * llmeter could not read (the AI SDK handed the stream on in a copy of its
+ * result), from the event's usage, response model and time to first output.
+ * A call whose stream was read has already ended by then: nothing to do.
+ */
+export function onLanguageModelCallEnd(event: Json): void {
+  const record = findCall(event.callId);
+  if (!record) return;
+  for (const [op, startedAt] of record.inferences) {
+    record.inferences.delete(op);
+    const ttftMs = num(obj(event.performance)?.timeToFirstOutputMs);
+    if (ttftMs !== undefined) op.chunk(startedAt + ttftMs);
+    const reason = finishReasonOf(event.finishReason);
+    op.end({
+      responseModel: str(event.modelId),
+      responseId: str(event.responseId),
+      finishReasons: reason ? [reason] : undefined,
+      usage: usageOf(event.usage),
+    });
+  }
+}
