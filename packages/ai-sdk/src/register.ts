@@ -14,6 +14,14 @@ type Holder = typeof globalThis & { [REGISTERED]?: LLMeterTelemetry };
  * AI SDK has no unregister; the integration then does nothing). Never throws.
  */
 export function registerLLMeterTelemetry(options: LLMeterTelemetryOptions = {}): () => void {
+  const registered = register(options);
+  return () => {
+    if (registered) registered.active = false;
+  };
+}
+
+/** The one registered integration, registered now if need be; undefined when that failed (reported). */
+export function register(options: LLMeterTelemetryOptions): LLMeterTelemetry | undefined {
   const holder = globalThis as Holder;
   try {
     let integration = holder[REGISTERED];
@@ -25,12 +33,9 @@ export function registerLLMeterTelemetry(options: LLMeterTelemetryOptions = {}):
       registerTelemetry(integration);
       holder[REGISTERED] = integration;
     }
-    const registered = integration;
-    return () => {
-      registered.active = false;
-    };
+    return integration;
   } catch (error) {
     reportInternalError('ai-sdk.register', error);
-    return () => {};
+    return undefined;
   }
 }

@@ -60,8 +60,13 @@ export async function executeLanguageModelCall<T>(
   try {
     const stream = obj(result)?.stream;
     if (isReadableStream(stream)) {
-      // Replaced in place on the AI SDK's own result object: it reads the stream from there next.
-      (result as Json).stream = observeModelStream(stream, started, findCall(options.callId));
+      // Replaced in place on the AI SDK's result object, which it reads the stream from next. Where
+      // that fails (a read-only copy), the stream is left alone and onLanguageModelCallEnd ends the call.
+      Reflect.set(
+        result as object,
+        'stream',
+        observeModelStream(stream, started, findCall(options.callId)),
+      );
     } else {
       findCall(options.callId)?.inferences.delete(started);
       started.end(generateResultOf(result));
