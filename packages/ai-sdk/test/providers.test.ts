@@ -1,10 +1,10 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { generateText } from 'ai';
+import { generateText, streamText } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { llmeterTelemetry } from '../src';
 import { providerName } from '../src/settings';
-import { byName, type Harness, harness } from './helpers';
+import { byName, type Harness, harness, waitForSpans } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -87,5 +87,83 @@ describe('provider names', () => {
       'gen_ai.usage.cache_creation.input_tokens': 5,
       'gen_ai.usage.reasoning.output_tokens': 4,
     });
+  });
+});
+
+describe('a provider stream read part by part', () => {
+  const streamOf = (parts: unknown[]) =>
+    new ReadableStream({
+      start(controller) {
+        for (const part of parts) controller.enqueue(part);
+        controller.close();
+      },
+    });
+  const usage = {
+    inputTokens: { total: 9, noCache: 9, cacheRead: undefined, cacheWrite: undefined },
+    outputTokens: { total: 3, text: 3, reasoning: undefined },
+  };
+
+  it('times the output parts and reads response metadata and finish', async () => {
+    const model = new MockLanguageModelV4({
+      provider: 'mistral.chat',
+      modelId: 'mistral-small',
+      doStream: async () => ({
+        stream: streamOf([
+          { type: 'stream-start', warnings: [] },
+          { type: 'response-metadata', id: 'r-1', modelId: 'mistral-small-2501' },
+          { type: 'text-start', id: 't' },
+          { type: 'text-delta', id: 't', delta: 'a' },
+          { type: 'text-delta', id: 't', delta: '' },
+          { type: 'text-delta', id: 't', delta: 'b' },
+          { type: 'text-delta', id: 't', delta: 'c' },
+          { type: 'text-end', id: 't' },
+          { type: 'finish', finishReason: { unified: 'length', raw: undefined }, usage },
+        ]),
+      }),
+    });
+    const result = streamText({
+      model,
+      prompt: 'hi',
+      telemetry: { integrations: [llmeterTelemetry()] },
+    });
+    expect(await result.text).toBe('abc');
+    await waitForSpans(h.t, 2);
+    const { spans, metrics } = await h.drain();
+    expect(byName(spans, 'chat')[0]!.attributes).toMatchObject({
+      'gen_ai.provider.name': 'mistral_ai',
+      'gen_ai.response.model': 'mistral-small-2501',
+      'gen_ai.response.id': 'r-1',
+      'gen_ai.response.finish_reasons': ['length'],
+      'gen_ai.usage.input_tokens': 9,
+      'gen_ai.usage.output_tokens': 3,
+      'llmeter.stream.chunks': 3,
+    });
+    expect(metrics.count('gen_ai.client.operation.time_per_output_chunk')).toBe(2);
+  });
+
+  it('fails the operation on an error part', async () => {
+    const model = new MockLanguageModelV4({
+      provider: 'groq.chat',
+      modelId: 'llama',
+      doStream: async () => ({
+        stream: streamOf([
+          { type: 'text-start', id: 't' },
+          { type: 'text-delta', id: 't', delta: 'a' },
+          { type: 'error', error: new RangeError('upstream broke') },
+        ]),
+      }),
+    });
+    const result = streamText({
+      model,
+      prompt: 'hi',
+      telemetry: { integrations: [llmeterTelemetry()] },
+      onError: () => {},
+    });
+    await result.consumeStream();
+    await waitForSpans(h.t, 2);
+    const { spans } = await h.drain();
+    const [chat] = byName(spans, 'chat');
+    expect(chat!.attributes['error.type']).toBe('RangeError');
+    expect(chat!.attributes['llmeter.stream.incomplete']).toBe(true);
   });
 });
