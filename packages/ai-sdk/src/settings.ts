@@ -1,3 +1,4 @@
+import { getLLMeter } from '@llmeter/core';
 import { PROVIDER_BY_PREFIX } from './constants';
 import type { LLMeterTelemetryOptions } from './types';
 
@@ -24,4 +25,19 @@ function mapProvider(id: string): string {
     }
   }
   return lower.split('.')[0] || lower;
+}
+
+/**
+ * Content is built only when llmeter records it, this integration does not
+ * opt out, and the AI SDK call records that side (`telemetry.recordInputs` /
+ * `recordOutputs`, which the AI SDK copies onto every event it hands over).
+ */
+export function captureContentFor(
+  options: LLMeterTelemetryOptions,
+  event: Record<string, unknown>,
+  side: 'inputs' | 'outputs',
+): boolean {
+  if (options.captureContent === false || getLLMeter()?.config.captureContent !== true)
+    return false;
+  return (side === 'inputs' ? event.recordInputs : event.recordOutputs) !== false;
 }

@@ -32,7 +32,9 @@ export class LLMeterTelemetry implements Telemetry {
   }
 
   onLanguageModelCallEnd(event: unknown): void {
-    this.safely('ai-sdk.onLanguageModelCallEnd', event, (e) => onLanguageModelCallEnd(e));
+    this.safely('ai-sdk.onLanguageModelCallEnd', event, (e) =>
+      onLanguageModelCallEnd(e, this.options),
+    );
   }
 
   onObjectStepStart(event: unknown): void {
@@ -40,7 +42,7 @@ export class LLMeterTelemetry implements Telemetry {
   }
 
   onObjectStepEnd(event: unknown): void {
-    this.safely('ai-sdk.onObjectStepEnd', event, (e) => onObjectStepEnd(e, this));
+    this.safely('ai-sdk.onObjectStepEnd', event, (e) => onObjectStepEnd(e, this.options, this));
   }
 
   onEmbedStart(event: unknown): void {
@@ -52,11 +54,15 @@ export class LLMeterTelemetry implements Telemetry {
   }
 
   onToolExecutionStart(event: unknown): void {
-    this.safely('ai-sdk.onToolExecutionStart', event, (e) => onToolExecutionStart(e, this));
+    this.safely('ai-sdk.onToolExecutionStart', event, (e) =>
+      onToolExecutionStart(e, this.options, this),
+    );
   }
 
   onToolExecutionEnd(event: unknown): void {
-    this.safely('ai-sdk.onToolExecutionEnd', event, (e) => onToolExecutionEnd(e, this));
+    this.safely('ai-sdk.onToolExecutionEnd', event, (e) =>
+      onToolExecutionEnd(e, this.options, this),
+    );
   }
 
   onEnd(event: unknown): void {

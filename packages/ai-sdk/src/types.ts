@@ -14,4 +14,12 @@ export interface LLMeterTelemetryOptions {
    * (`ai.generateText`, ...). Keep it bounded: it is a metric label.
    */
   agentName?: string;
+  /**
+   * `false`: never record prompts and completions of these calls, even when
+   * llmeter's content capture is on. Unset or `true`: follow llmeter's switch
+   * (`captureContent` / OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT, off
+   * by default; `redact` runs first). The AI SDK's own `recordInputs: false` /
+   * `recordOutputs: false` leave that side out of the events, so out of llmeter.
+   */
+  captureContent?: boolean;
 }

@@ -50,6 +50,9 @@ describe('generateText', () => {
     });
     expect(chat!.attributes['gen_ai.response.id']).toMatch(/^chatcmpl-/);
     expect(chat!.attributes['llmeter.cost.usd']).toBeGreaterThan(0);
+    // Content capture is off by default.
+    expect(chat!.attributes['gen_ai.input.messages']).toBeUndefined();
+    expect(chat!.attributes['gen_ai.output.messages']).toBeUndefined();
     expect(agent!.attributes).toMatchObject({
       'gen_ai.operation.name': 'invoke_agent',
       'gen_ai.agent.name': 'ai.generateText',

@@ -3,9 +3,10 @@ import { reportInternalError } from '@llmeter/core/internal';
 import { context } from '@opentelemetry/api';
 import { findCall, parentOf } from '../calls';
 import { errorTypeOf } from '../parse/errors';
+import { inputMessages, outputMessage, systemInstructions } from '../parse/messages';
 import { finishReasonOf, generateResultOf, usageOf } from '../parse/result';
 import { type Json, num, obj, str } from '../parse/values';
-import { providerName } from '../settings';
+import { captureContentFor, providerName } from '../settings';
 import type { LLMeterTelemetryOptions } from '../types';
 import { isReadableStream, observeModelStream } from './model-stream';
 
@@ -42,8 +43,10 @@ export async function executeLanguageModelCall<T>(
 ): Promise<T> {
   const execute = options.execute;
   let op: LLMOperation | undefined;
+  let capture = false;
   try {
     op = startModelCall(options, settings, owner);
+    capture = op !== undefined && captureContentFor(settings, options, 'outputs');
   } catch (error) {
     reportInternalError('ai-sdk.model.start', error);
   }
@@ -65,11 +68,15 @@ export async function executeLanguageModelCall<T>(
       Reflect.set(
         result as object,
         'stream',
-        observeModelStream(stream, started, findCall(options.callId)),
+        observeModelStream(stream, started, findCall(options.callId), capture),
       );
     } else {
       findCall(options.callId)?.inferences.delete(started);
-      started.end(generateResultOf(result));
+      const ended = generateResultOf(result);
+      if (capture) {
+        ended.outputMessages = [outputMessage(obj(result)?.content, ended.finishReasons?.[0])];
+      }
+      started.end(ended);
     }
   } catch (error) {
     reportInternalError('ai-sdk.model.end', error);
@@ -88,15 +95,21 @@ function startModelCall(
   const record = findCall(options.callId);
   // Another llmeter integration records this call: it measures the model call too.
   if (record && record.owner !== owner) return undefined;
-  const startTime = performance.now();
-  const op = recorder.startOperation({
-    startTime,
+  const start: LLMOperationStart = {
     operation: OPERATION.CHAT,
     provider: providerName(options.provider, settings),
     requestModel: str(options.modelId),
     request: requestOf(options, record?.stream === true),
     parentContext: parentOf(record),
-  });
+  };
+  if (captureContentFor(settings, options, 'inputs')) {
+    start.inputMessages = inputMessages(options.messages);
+    start.systemInstructions = systemInstructions(options.instructions ?? options.system);
+    if (Array.isArray(options.tools)) start.toolDefinitions = options.tools;
+  }
+  const startTime = performance.now();
+  start.startTime = startTime;
+  const op = recorder.startOperation(start);
   record?.inferences.set(op, startTime);
   return op;
 }
@@ -115,9 +128,10 @@ function finish(op: LLMOperation, error: unknown): void {
  * result), from the event's usage, response model and time to first output.
  * A call whose stream was read has already ended by then: nothing to do.
  */
-export function onLanguageModelCallEnd(event: Json): void {
+export function onLanguageModelCallEnd(event: Json, settings: LLMeterTelemetryOptions): void {
   const record = findCall(event.callId);
   if (!record) return;
+  const capture = record.inferences.size > 0 && captureContentFor(settings, event, 'outputs');
   for (const [op, startedAt] of record.inferences) {
     record.inferences.delete(op);
     const ttftMs = num(obj(event.performance)?.timeToFirstOutputMs);
@@ -128,6 +142,7 @@ export function onLanguageModelCallEnd(event: Json): void {
       responseId: str(event.responseId),
       finishReasons: reason ? [reason] : undefined,
       usage: usageOf(event.usage),
+      outputMessages: capture ? [outputMessage(event.content, reason)] : undefined,
     });
   }
 }

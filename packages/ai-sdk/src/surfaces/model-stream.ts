@@ -3,6 +3,7 @@ import { reportInternalError } from '@llmeter/core/internal';
 import type { CallRecord } from '../calls';
 import { OUTPUT_PART_TYPES } from '../constants';
 import { errorTypeOf } from '../parse/errors';
+import { StreamedContent } from '../parse/messages';
 import { mergeFinish, mergeMetadata } from '../parse/result';
 import { type Json, obj } from '../parse/values';
 
@@ -25,10 +26,16 @@ class ModelStreamObserver {
   private ended = false;
   private readonly result: LLMOperationResult = {};
 
+  /** The reply as it streams, assembled only with content capture on. */
+  private readonly content: StreamedContent | undefined;
+
   constructor(
     private readonly op: LLMOperation,
     private readonly record: CallRecord | undefined,
-  ) {}
+    capture: boolean,
+  ) {
+    this.content = capture ? new StreamedContent() : undefined;
+  }
 
   /** Runs per part: a type lookup, and for output parts a timestamp. */
   part(value: unknown): void {
@@ -39,6 +46,7 @@ class ModelStreamObserver {
       if (typeof type !== 'string') return;
       if (OUTPUT_PART_TYPES.has(type)) {
         if (!isEmptyDelta(part as Json)) this.op.chunk();
+        this.content?.add(type, part as Json);
       } else if (type === 'response-metadata') {
         mergeMetadata(this.result, part as Json);
       } else if (type === 'finish') {
@@ -57,6 +65,8 @@ class ModelStreamObserver {
     this.ended = true;
     this.record?.inferences.delete(this.op);
     if (incomplete) this.result.incomplete = true;
+    if (this.content)
+      this.result.outputMessages = [this.content.message(this.result.finishReasons?.[0])];
     this.op.end(this.result);
   }
 
@@ -88,8 +98,9 @@ export function observeModelStream(
   source: ReadableStream<unknown>,
   op: LLMOperation,
   record: CallRecord | undefined,
+  capture: boolean,
 ): ReadableStream<unknown> {
-  const observer = new ModelStreamObserver(op, record);
+  const observer = new ModelStreamObserver(op, record, capture);
   let reader: ReadableStreamDefaultReader<unknown> | undefined;
   return new ReadableStream<unknown>(
     {

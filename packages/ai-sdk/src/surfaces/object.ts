@@ -1,8 +1,9 @@
 import { getRecorder, OPERATION } from '@llmeter/core';
 import { findCall } from '../calls';
+import { inputMessages, outputMessage } from '../parse/messages';
 import { finishReasonOf, usageOf } from '../parse/result';
 import { type Json, num, obj, str } from '../parse/values';
-import { providerName } from '../settings';
+import { captureContentFor, providerName } from '../settings';
 import type { LLMeterTelemetryOptions } from '../types';
 
 /**
@@ -29,11 +30,18 @@ export function onObjectStepStart(
     request: { stream: record.stream },
     startTime,
     parentContext: record.context,
+    inputMessages: captureContentFor(settings, event, 'inputs')
+      ? inputMessages(event.promptMessages)
+      : undefined,
   });
   record.inferences.set(op, startTime);
 }
 
-export function onObjectStepEnd(event: Json, owner: object): void {
+export function onObjectStepEnd(
+  event: Json,
+  settings: LLMeterTelemetryOptions,
+  owner: object,
+): void {
   const record = findCall(event.callId);
   if (!record || record.owner !== owner) return;
   const response = obj(event.response);
@@ -47,6 +55,9 @@ export function onObjectStepEnd(event: Json, owner: object): void {
       responseId: str(response?.id),
       finishReasons: reason ? [reason] : undefined,
       usage: usageOf(event.usage),
+      outputMessages: captureContentFor(settings, event, 'outputs')
+        ? [outputMessage([{ type: 'text', text: event.objectText }], reason)]
+        : undefined,
     });
   }
 }

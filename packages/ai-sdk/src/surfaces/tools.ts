@@ -2,13 +2,19 @@ import { getRecorder } from '@llmeter/core';
 import { context } from '@opentelemetry/api';
 import { findCall } from '../calls';
 import { type Json, obj, str } from '../parse/values';
+import { captureContentFor } from '../settings';
+import type { LLMeterTelemetryOptions } from '../types';
 
 /**
  * Tool executions of `generateText` / `streamText`: one `execute_tool`
  * operation from `onToolExecutionStart` to `onToolExecutionEnd`, keyed by
  * the tool call id, a child of the call's `invoke_agent` (which counts it).
  */
-export function onToolExecutionStart(event: Json, owner: object): void {
+export function onToolExecutionStart(
+  event: Json,
+  settings: LLMeterTelemetryOptions,
+  owner: object,
+): void {
   const record = findCall(event.callId);
   if (!record || record.owner !== owner) return;
   const call = obj(event.toolCall);
@@ -19,13 +25,18 @@ export function onToolExecutionStart(event: Json, owner: object): void {
     name: str(call?.toolName) ?? 'unknown_tool',
     callId,
     type: 'function',
-    arguments: call?.input,
+    // Recorded by core only with content capture on; built here only when this integration records it.
+    arguments: captureContentFor(settings, event, 'inputs') ? call?.input : undefined,
     parentContext: record.context,
   });
   record.tools.set(callId, tool);
 }
 
-export function onToolExecutionEnd(event: Json, owner: object): void {
+export function onToolExecutionEnd(
+  event: Json,
+  settings: LLMeterTelemetryOptions,
+  owner: object,
+): void {
   const record = findCall(event.callId);
   if (!record || record.owner !== owner) return;
   const callId = str(obj(event.toolCall)?.toolCallId);
@@ -34,7 +45,7 @@ export function onToolExecutionEnd(event: Json, owner: object): void {
   record.tools.delete(callId);
   const output = obj(event.toolOutput);
   if (output?.type === 'tool-error') tool.fail(output.error);
-  else tool.end(output?.output);
+  else tool.end(captureContentFor(settings, event, 'outputs') ? output?.output : undefined);
 }
 
 /**
