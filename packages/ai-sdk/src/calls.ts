@@ -1,6 +1,6 @@
 import type { AgentOperation, LLMOperation, ToolOperation, WorkflowOperation } from '@llmeter/core';
 import { reportInternalError, warnOnce } from '@llmeter/core/internal';
-import { type Context, context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { ERROR_TYPE, MAX_OPEN_CALLS, OPEN_CALLS } from './constants';
 
 /**
@@ -73,9 +73,4 @@ export function closeCall(callId: unknown, error: unknown, errorType: string | u
   } catch (e) {
     reportInternalError('ai-sdk.close', e);
   }
-}
-
-/** The parent of a call's inner operations, or the active context when the call is not tracked. */
-export function parentOf(record: CallRecord | undefined): Context {
-  return record?.context ?? context.active();
 }

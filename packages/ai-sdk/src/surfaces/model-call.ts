@@ -1,7 +1,7 @@
 import { getRecorder, type LLMOperation, type LLMOperationStart, OPERATION } from '@llmeter/core';
 import { reportInternalError } from '@llmeter/core/internal';
 import { context } from '@opentelemetry/api';
-import { findCall, parentOf } from '../calls';
+import { findCall } from '../calls';
 import { errorTypeOf } from '../parse/errors';
 import { inputMessages, outputMessage, systemInstructions } from '../parse/messages';
 import { finishReasonOf, generateResultOf, usageOf } from '../parse/result';
@@ -93,14 +93,15 @@ function startModelCall(
   const recorder = getRecorder();
   if (!recorder.enabled) return undefined;
   const record = findCall(options.callId);
-  // Another llmeter integration records this call: it measures the model call too.
-  if (record && record.owner !== owner) return undefined;
+  // Not a call this integration records (another llmeter integration does, or an AI SDK
+  // operation it does not know): nothing would end the operation, so none is started.
+  if (!record || record.owner !== owner) return undefined;
   const start: LLMOperationStart = {
     operation: OPERATION.CHAT,
     provider: providerName(options.provider, settings),
     requestModel: str(options.modelId),
-    request: requestOf(options, record?.stream === true),
-    parentContext: parentOf(record),
+    request: requestOf(options, record.stream),
+    parentContext: record.context,
   };
   if (captureContentFor(settings, options, 'inputs')) {
     start.inputMessages = inputMessages(options.messages);
@@ -110,7 +111,7 @@ function startModelCall(
   const startTime = performance.now();
   start.startTime = startTime;
   const op = recorder.startOperation(start);
-  record?.inferences.set(op, startTime);
+  record.inferences.set(op, startTime);
   return op;
 }
 
