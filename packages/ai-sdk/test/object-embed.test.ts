@@ -116,4 +116,19 @@ describe('embed / embedMany', () => {
     expect(byName(spans, 'embeddings')[0]!.attributes['error.type']).toBe('500');
     expect(byName(spans, 'invoke_workflow')[0]!.attributes['error.type']).toBe('500');
   });
+
+  it('embed: an attempt the AI SDK retries ends as retried, the next one succeeds', async () => {
+    h.mock.setBehavior({ errorStatus: 500, errorTimes: 1 });
+    await embed({
+      model: h.openai.embedding('text-embedding-3-small'),
+      value: 'sunny day',
+      maxRetries: 1,
+      telemetry: telemetry(),
+    });
+    const { spans, metrics } = await h.drain();
+    const ops = byName(spans, 'embeddings');
+    expect(ops.map((s) => s.attributes['error.type'])).toEqual(['retried', undefined]);
+    expect(byName(spans, 'invoke_workflow')[0]!.attributes['error.type']).toBeUndefined();
+    expect(metrics.count('gen_ai.client.operation.duration')).toBe(2);
+  });
 });
