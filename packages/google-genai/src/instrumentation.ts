@@ -17,7 +17,8 @@ import type { GoogleGenAIInstrumentationConfig } from './types';
  * application's own `NodeSDK({ instrumentations })`: patches the `Models`
  * class of every copy of `@google/genai` (versions `>=1.0.0 <4`) loaded after
  * it is enabled (CommonJS through `require-in-the-middle`; ES modules through
- * `import-in-the-middle` when its hook is registered), and the `module`
+ * `import-in-the-middle` under `node --experimental-loader=@opentelemetry/instrumentation/hook.mjs`),
+ * and the `module`
  * given in the config. `disable()` restores every patched method.
  *
  * What is measured is the same as `instrumentGoogleGenAI(client)`, which

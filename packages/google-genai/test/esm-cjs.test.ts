@@ -91,4 +91,9 @@ describe('built dist with @google/genai', () => {
       expectMeasured(await spawnFixture(script));
     },
   );
+
+  it('GoogleGenAIInstrumentation patches an ES module import under the import-in-the-middle loader', async () => {
+    const loader = '--experimental-loader=@opentelemetry/instrumentation/hook.mjs';
+    expectMeasured(await spawnFixture('init-iitm.mjs', [loader]));
+  });
 });
