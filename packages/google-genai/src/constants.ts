@@ -56,7 +56,7 @@ export const WRAPPED_METHODS = [
 
 export type SurfaceName = (typeof WRAPPED_METHODS)[number]['surface'];
 
-/** `error.type` of an aborted request (`config.abortSignal`) and of a timed-out one. */
+/** `error.type` of an aborted request (`config.abortSignal`, `httpOptions.timeout`) and of a `TimeoutError` (DOMExceptions, whose class name says nothing). */
 export const ERROR_TYPE = {
   ABORTED: 'AbortError',
   TIMEOUT: 'TimeoutError',

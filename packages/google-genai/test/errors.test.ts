@@ -113,6 +113,45 @@ describe('errors', () => {
     expect(span.attributes[ATTR.LLMETER_STREAM_INCOMPLETE]).toBe(true);
   });
 
+  it('records AbortError when httpOptions.timeout elapses (the SDK aborts the request)', async () => {
+    h.mock.setBehavior({ hang: true });
+    const error = await failure(() =>
+      h.client().models.generateContent({
+        model: FLASH,
+        contents: 'hi',
+        config: { httpOptions: { timeout: 30 } },
+      }),
+    );
+    expect(error).toBeDefined();
+    const span = onlySpan((await h.drain()).spans);
+    expect(span.attributes[ATTR.ERROR_TYPE]).toBe('AbortError');
+  });
+
+  it('fails a stream on an error event mid-way with its Google status', async () => {
+    const ok = { candidates: [{ content: { role: 'model', parts: [{ text: 'a' }] } }] };
+    const bad = { error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } };
+    h.mock.setBehavior({
+      reply: {
+        contentType: 'text/event-stream',
+        body: `data: ${JSON.stringify(ok)}\n\ndata: ${JSON.stringify(bad)}\n\n`,
+      },
+    });
+    const stream = await h.client().models.generateContentStream({
+      model: FLASH,
+      contents: 'hi',
+      config: { automaticContinuation: false },
+    });
+    const error = await failure(async () => {
+      for await (const _chunk of stream) {
+        // read on until the error event
+      }
+    });
+    expect(error).toBeInstanceOf(ApiError);
+    await waitForSpans(h.t, 1);
+    const span = onlySpan((await h.drain()).spans);
+    expect(span.attributes[ATTR.ERROR_TYPE]).toBe('UNAVAILABLE');
+  });
+
   it('keeps the API key out of every exported attribute and event', async () => {
     h.mock.setBehavior({
       reply: {
