@@ -115,6 +115,30 @@ describe('models.generateContent', () => {
     expect(metrics.tokens().output).toBe(usage.candidatesTokenCount! + 20);
   });
 
+  it('prices cached content at the cached rate and thoughts as output (gemini-2.5-flash: $0.30 / $0.03 / $2.50 per 1M)', async () => {
+    h.mock.setBehavior({
+      reply: {
+        body: JSON.stringify({
+          candidates: [
+            { content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' },
+          ],
+          usageMetadata: {
+            promptTokenCount: 1_000_000,
+            cachedContentTokenCount: 400_000,
+            candidatesTokenCount: 100_000,
+            thoughtsTokenCount: 300_000,
+          },
+          modelVersion: FLASH,
+        }),
+      },
+    });
+    await h.client().models.generateContent({ model: FLASH, contents: 'hi' });
+    h.mock.reset();
+    const span = onlySpan((await h.drain()).spans);
+    // 600k uncached input at 0.30, 400k cached at 0.03, 400k output (candidates + thoughts) at 2.50.
+    expect(span.attributes[ATTR.LLMETER_COST_USD]).toBeCloseTo(0.18 + 0.012 + 1.0, 6);
+  });
+
   it('adds tool-use prompt tokens to the input', async () => {
     h.mock.setBehavior({
       reply: {
