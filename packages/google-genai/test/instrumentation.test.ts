@@ -1,6 +1,7 @@
 import * as genai from '@google/genai';
 import { METRIC } from '@llmeter/core';
 import { GoogleGenAIInstrumentation, instrumentGoogleGenAI } from '@llmeter/google-genai';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLASH, type Harness, harness } from './helpers';
 
@@ -58,6 +59,17 @@ describe('GoogleGenAIInstrumentation', () => {
     expect(spans).toHaveLength(2);
     expect(metrics.count(METRIC.CLIENT_OPERATION_DURATION)).toBe(2);
     instrumentation.disable();
+  });
+
+  it('works through OpenTelemetry registerInstrumentations(), whose unregister restores the class', async () => {
+    const originals = METHODS.map((m) => proto[m]);
+    const unregister = registerInstrumentations({
+      instrumentations: [new GoogleGenAIInstrumentation({ module: genai })],
+    });
+    await h.raw().models.generateContent({ model: FLASH, contents: 'hi' });
+    expect((await h.drain()).spans).toHaveLength(1);
+    unregister();
+    expect(METHODS.map((m) => proto[m])).toEqual(originals);
   });
 
   it('is enabled by init({ instrumentations }) without complaint (enable() returns nothing false)', () => {
