@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const NODE = here('../../../node_modules/.bin/node');
+/** Node 22 (the oldest supported line) is a devDependency of the repository too. */
+const NODE22 = here('../../../node_modules/node22/bin/node');
 const FIXTURES = here('./fixtures');
 
 interface SurfaceReport {
@@ -47,8 +49,8 @@ afterAll(async () => {
   await mock.close();
 });
 
-async function spawnFixture(script: string, nodeArgs: string[] = []) {
-  const { stdout } = await run(NODE, [...nodeArgs, script], {
+async function spawnFixture(script: string, nodeArgs: string[] = [], node = NODE) {
+  const { stdout } = await run(node, [...nodeArgs, script], {
     cwd: FIXTURES,
     timeout: 20_000,
     env: {
@@ -95,5 +97,11 @@ describe('built dist with @google/genai', () => {
   it('GoogleGenAIInstrumentation patches an ES module import under the import-in-the-middle loader', async () => {
     const loader = '--experimental-loader=@opentelemetry/instrumentation/hook.mjs';
     expectMeasured(await spawnFixture('init-iitm.mjs', [loader]));
+  });
+});
+
+describe.runIf(existsSync(NODE22))('on Node 22', () => {
+  it.each(['explicit.mjs', 'init.cjs'])('%s measures every surface', async (script) => {
+    expectMeasured(await spawnFixture(script, [], NODE22));
   });
 });
