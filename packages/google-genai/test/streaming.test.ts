@@ -99,6 +99,28 @@ describe('models.generateContentStream, what the caller holds', () => {
     expect(span.attributes[ATTR.ERROR_TYPE]).toBeDefined();
   });
 
+  it('records one streamed span per model request under automatic function calling', async () => {
+    const tool = {
+      tool: async () => ({
+        functionDeclarations: [{ name: 'get_weather', parameters: { type: 'OBJECT' } }],
+      }),
+      callTool: async (calls: any[]) =>
+        calls.map((c) => ({ functionResponse: { name: c.name, response: { t: 20 } } })),
+    };
+    const chunks = await collect(
+      await h.client().models.generateContentStream({
+        model: FLASH,
+        contents: 'Use get_weather for Paris.',
+        config: { tools: [tool as any] },
+      }),
+    );
+    expect(chunks.length).toBeGreaterThan(2);
+    await waitForSpans(h.t, 2);
+    const spans = (await h.drain()).spans;
+    expect(spans).toHaveLength(2);
+    expect(spans.every((s) => s.attributes[ATTR.REQUEST_STREAM] === true)).toBe(true);
+  });
+
   it('reassembles thought parts as reasoning in captured output', async () => {
     h.mock.setBehavior({ reasoningTokens: 6, chunks: 2 });
     const stream = await h.client().models.generateContentStream({
