@@ -120,8 +120,10 @@ class GenerateStream implements StreamAccumulator {
       const candidate = candidates[i] as Json | null;
       if (candidate === null || typeof candidate !== 'object') continue;
       const index =
-        typeof candidate.index === 'number' && candidate.index >= 0 && candidate.index < 64
-          ? candidate.index
+        Number.isInteger(candidate.index) &&
+        (candidate.index as number) >= 0 &&
+        (candidate.index as number) < 64
+          ? (candidate.index as number)
           : i;
       if (typeof candidate.finishReason === 'string' && candidate.finishReason !== '') {
         this.reasons[index] = candidate.finishReason;
