@@ -82,6 +82,7 @@ console.log(
   `    POST /agent {"question": "..."}            LangChain agent (get_weather, get_time)`,
 );
 console.log(`    POST /chat/stream {"message": "..."}       direct OpenAI streaming, SSE`);
+console.log(`    POST /gemini/stream {"message": "..."}     direct Gemini streaming, SSE`);
 console.log(`    POST /v1/chat/completions                  OpenAI-compatible, JSON or SSE`);
 console.log(
   `    GET  /metrics                              Prometheus (OpenMetrics with exemplars on Accept)`,
