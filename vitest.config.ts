@@ -20,6 +20,7 @@ export default defineConfig({
       '@llmeter/openai': src('openai'),
       '@llmeter/langchain': src('langchain'),
       '@llmeter/express': src('express'),
+      '@llmeter/mcp': src('mcp'),
     },
   },
   test: {

@@ -1,0 +1,2 @@
+export { instrumentMCPClient, instrumentMCPServer } from './instrument';
+export { MCPInstrumentation } from './instrumentation';
