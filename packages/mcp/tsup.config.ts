@@ -8,6 +8,8 @@ export default defineConfig({
   clean: true,
   target: 'node22',
   platform: 'node',
+  // import.meta.url in the CommonJS build (MCPInstrumentation resolves the SDK from here).
+  shims: true,
   // Peers stay peers: the application's one MCP SDK and one OTel API; core is shared state.
   external: [
     '@modelcontextprotocol/sdk',

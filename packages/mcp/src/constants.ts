@@ -19,6 +19,9 @@ export const PROTOCOL_FILES = [
   '@modelcontextprotocol/sdk/dist/esm/shared/protocol.js',
 ] as const;
 
+/** The SDK's subpath export of the file holding `Protocol`, loaded by MCPInstrumentation.enable(). */
+export const PROTOCOL_SUBPATH = '@modelcontextprotocol/sdk/shared/protocol.js';
+
 /** The `Protocol` methods wrapped (on an instance by instrumentMCP*, on the prototype by MCPInstrumentation). */
 export const WRAPPED_METHODS = [
   'request',

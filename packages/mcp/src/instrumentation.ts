@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { reportInternalError } from '@llmeter/core/internal';
 import {
   InstrumentationBase,
@@ -10,6 +11,7 @@ import {
   INSTRUMENTATION_SHORT_NAME,
   INSTRUMENTATION_VERSION,
   PROTOCOL_FILES,
+  PROTOCOL_SUBPATH,
   SDK_MODULE,
   SUPPORTED_VERSIONS,
   WRAPPED,
@@ -30,7 +32,15 @@ type Prototype = Record<string, unknown>;
  * needs OpenTelemetry's loader hook (`--import @opentelemetry/instrumentation/hook.mjs`)
  * for the ESM copy of the SDK, as for any OpenTelemetry instrumentation.
  *
- * `disable()` restores the prototype; handlers wrapped while enabled then
+ * The module hooks alone do not reach this SDK: its package `exports` point
+ * `.` at a file it does not ship, so require-in-the-middle cannot place its
+ * files. `enable()` therefore also loads the SDK's `shared/protocol.js` in
+ * both formats (a CommonJS `require` and an ESM `import()`, from where this
+ * package is installed) and patches each copy's `Protocol` prototype, which
+ * every importer of that copy shares. The ESM copy is patched once its
+ * `import()` settles, a few ticks after `enable()`.
+ *
+ * `disable()` restores the prototypes; handlers wrapped while enabled then
  * pass straight through.
  */
 export class MCPInstrumentation extends InstrumentationBase<InstrumentationConfig> {
@@ -66,10 +76,29 @@ export class MCPInstrumentation extends InstrumentationBase<InstrumentationConfi
     );
   }
 
+  override enable(): void {
+    super.enable();
+    this.patchInstalledSdk();
+  }
+
   override disable(): void {
     super.disable();
     // Copies patched by hand (patchProtocol) are not known to the module hooks.
     for (const proto of [...this.patched]) this.restore(proto);
+  }
+
+  private patchInstalledSdk(): void {
+    try {
+      this.patchProtocol(createRequire(import.meta.url)(PROTOCOL_SUBPATH));
+    } catch {
+      // No CommonJS copy resolvable from here (or the SDK is not installed).
+    }
+    import(PROTOCOL_SUBPATH).then(
+      (module) => {
+        if (this.isEnabled()) this.patchProtocol(module);
+      },
+      () => {},
+    );
   }
 
   /**

@@ -63,6 +63,16 @@ export async function linkedPair(
   };
 }
 
+/** An instrumented client connected to `server` (instrumented too) over a new linked pair. */
+export async function connectTo(server: McpServer): Promise<Client> {
+  instrumentMCPServer(server);
+  const client = instrumentMCPClient(new Client({ name: 'c', version: '1' }));
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverTransport);
+  await client.connect(clientTransport);
+  return client;
+}
+
 export function byName(spans: readonly ReadableSpan[], name: string): ReadableSpan[] {
   return spans.filter((s) => s.name === name);
 }
