@@ -1,6 +1,8 @@
 import { reportInternalError, warnOnce } from '@llmeter/core/internal';
 import { INSTRUMENTED, WRAPPED_METHODS } from './constants';
+import { stateOf } from './settings';
 import { ALWAYS, isWrapped, WRAPPERS, wrapHandlers } from './surfaces';
+import type { InstrumentMCPClientOptions } from './types';
 
 type Indexable = Record<PropertyKey, unknown>;
 
@@ -29,13 +31,14 @@ function protocolOf(endpoint: unknown): Indexable | undefined {
   return undefined;
 }
 
-function instrumentEndpoint<T>(endpoint: T, site: string): T {
+function instrumentEndpoint<T>(endpoint: T, site: string, countToolCalls = true): T {
   try {
     const target = protocolOf(endpoint);
     if (!target) {
       warnOnce(`mcp.instrument.${site}`, `${site}() expects an MCP Client, Server or McpServer`);
       return endpoint;
     }
+    stateOf(target).countToolCalls = countToolCalls;
     if (target[INSTRUMENTED]) return endpoint;
     for (const method of WRAPPED_METHODS) {
       const current = target[method];
@@ -64,10 +67,11 @@ function instrumentEndpoint<T>(endpoint: T, site: string): T {
  * is also the `execute_tool` operation of the agent around it. Requests the
  * server sends the client (sampling, elicitation, roots) are SERVER spans.
  * Connect to close is `mcp.client.session.duration`: instrument before
- * `connect()` to have it. Never throws; calling it twice wraps nothing twice.
+ * `connect()` to have it. Never throws; calling it twice wraps nothing twice
+ * (the second call updates the options).
  */
-export function instrumentMCPClient<T>(client: T): T {
-  return instrumentEndpoint(client, 'instrumentMCPClient');
+export function instrumentMCPClient<T>(client: T, options: InstrumentMCPClientOptions = {}): T {
+  return instrumentEndpoint(client, 'instrumentMCPClient', options?.countToolCalls !== false);
 }
 
 /**

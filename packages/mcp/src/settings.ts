@@ -12,6 +12,8 @@ export interface EndpointState {
   /** The transport described below (re-read when the endpoint reconnects elsewhere). */
   transport: object | undefined;
   transportInfo: McpTransportInfo | undefined;
+  /** instrumentMCPClient's `countToolCalls` option. */
+  countToolCalls: boolean;
 }
 
 const holder = globalThis as typeof globalThis & { [STATES]?: WeakMap<object, EndpointState> };
@@ -27,6 +29,7 @@ export function stateOf(endpoint: object): EndpointState {
       protocolVersion: undefined,
       transport: undefined,
       transportInfo: undefined,
+      countToolCalls: true,
     };
     holder[STATES].set(endpoint, state);
   }

@@ -28,6 +28,13 @@ describe('the MCP docs stay in step with the code', () => {
     expect(adapter).toContain(SUPPORTED_VERSIONS[0]);
   });
 
+  it('document every option', () => {
+    const types = read('packages/mcp/src/types.ts');
+    const options = [...types.matchAll(/^ {2}(\w+)\?:/gm)].map((m) => m[1] as string);
+    expect(options.length).toBeGreaterThan(0);
+    expect(options.filter((o) => !adapter.includes(o))).toEqual([]);
+  });
+
   it('give every MCP instrument its Prometheus name and the buckets', () => {
     for (const def of Object.values(mcpInstruments())) {
       const prom = prometheusName(def);

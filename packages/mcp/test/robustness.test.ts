@@ -159,4 +159,21 @@ describe('an MCP tool call inside the agent', () => {
     const agent = t.spans().find((s) => s.name === 'invoke_agent planner');
     expect(agent?.attributes['llmeter.agent.tool_calls']).toBe(1);
   });
+
+  it('with countToolCalls: false is an MCP operation only, for a framework that counts its own tool', async () => {
+    await histogram(t, 'gen_ai.execute_tool.duration');
+    const pair = await linkedPair();
+    instrumentMCPClient(pair.client, { countToolCalls: false });
+    await withAgent({ name: 'planner' }, () =>
+      pair.client.callTool({ name: 'get_weather', arguments: { city: 'Oslo' } }),
+    );
+    await pair.close();
+    expect(await histogram(t, 'gen_ai.execute_tool.duration')).toEqual([]);
+    const agent = t.spans().find((s) => s.name === 'invoke_agent planner');
+    expect(agent?.attributes['llmeter.agent.tool_calls']).toBe(0);
+    const call = t
+      .spans()
+      .find((s) => s.name === 'tools/call get_weather' && s.kind === SpanKind.CLIENT);
+    expect(call?.attributes['gen_ai.operation.name']).toBe('execute_tool');
+  });
 });

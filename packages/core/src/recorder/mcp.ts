@@ -54,6 +54,12 @@ export interface McpStart {
   links?: Link[];
   /** Tool arguments (recorded only with content capture on). */
   arguments?: unknown;
+  /**
+   * Client side, `tools/call`: `false` when something the context cannot show
+   * (a framework's tool run) already counts this call as a tool execution.
+   * Default true.
+   */
+  countTool?: boolean;
   /** performance.now() at the start; default now. */
   startTime?: number;
 }
@@ -148,7 +154,8 @@ export class McpRequest implements McpOperation, ToolLink {
     );
 
     // Counted once: an outer tool operation (withTool, a framework's tool run) already measures it.
-    const outer = this.client && this.isToolCall ? activeTool(parent) : undefined;
+    const outer =
+      this.client && this.isToolCall && (start.countTool === false || activeTool(parent));
     this.toolName = this.client && this.isToolCall && !outer ? (tool ?? 'unknown_tool') : undefined;
     let ctx = trace.setSpan(parent, this.span);
     if (this.toolName !== undefined) {

@@ -51,6 +51,7 @@ function start(endpoint: object, request: unknown): McpOperation | undefined {
       protocolVersion: state.protocolVersion ?? protocolVersionOf(endpoint),
       jsonrpcVersion: JSONRPC_VERSION,
       transport: transportInfoOf(endpoint, state),
+      countTool: state.countToolCalls,
     });
   } catch (error) {
     reportInternalError('mcp.request', error);
