@@ -60,7 +60,9 @@ export function createForecastTool() {
       description: 'Weather forecast for the next days in a city (from the forecast MCP server).',
       schema: z.object({
         city: z.string().describe('City name, e.g. Lisbon'),
-        days: z.number().int().min(1).max(7).optional().describe('Days ahead, 1 to 7'),
+        // Bounds are the MCP server's to check: a request for 30 days fails there, as a
+        // tool_error result that the agent sees as the tool's error.
+        days: z.number().int().optional().describe('Days ahead, 1 to 7'),
       }),
     },
   );
