@@ -44,9 +44,9 @@ export function weatherServer(): McpServer {
 
 /** An instrumented client connected to an instrumented server over the linked in-memory pair. */
 export async function linkedPair(
-  options: { instrumentClient?: boolean; instrumentServer?: boolean } = {},
+  options: { instrumentClient?: boolean; instrumentServer?: boolean; server?: McpServer } = {},
 ): Promise<{ client: Client; server: McpServer; close(): Promise<void> }> {
-  const server = weatherServer();
+  const server = options.server ?? weatherServer();
   if (options.instrumentServer !== false) instrumentMCPServer(server);
   const client = new Client({ name: 'agent', version: '1.0.0' });
   if (options.instrumentClient !== false) instrumentMCPClient(client);
