@@ -3,6 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import * as protocolModule from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { SpanKind } from '@opentelemetry/api';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { afterAll, describe, expect, it } from 'vitest';
 import { llmeter, parentSpanId, weatherServer } from './helpers';
 
@@ -48,9 +49,15 @@ describe('MCPInstrumentation (the OpenTelemetry form)', () => {
     expect(instrumentation.name).toBe('mcp');
   });
 
-  it('instruments every Client and Server once the Protocol prototype is patched', async () => {
-    instrumentation.enable();
-    instrumentation.patchProtocol(protocolModule);
+  let unregister: () => void = () => {};
+
+  it('instruments every Client and Server once enabled (registerInstrumentations)', async () => {
+    unregister = registerInstrumentations({ instrumentations: [instrumentation] });
+    expect(instrumentation.isEnabled()).toBe(true);
+    // enable() loads and patches the SDK's protocol module itself (both formats).
+    for (let i = 0; i < 200 && Protocol.prototype.request === originals.request; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
     expect(Protocol.prototype.request).not.toBe(originals.request);
     const pair = await plainPair();
     await pair.client.callTool({ name: 'get_weather', arguments: { city: 'Oslo' } });
@@ -62,9 +69,9 @@ describe('MCPInstrumentation (the OpenTelemetry form)', () => {
     expect(parentSpanId(server!)).toBe(client?.spanContext().spanId);
   });
 
-  it('disable() restores the prototype, and wrapped handlers pass straight through', async () => {
+  it('disabling restores the prototype, and wrapped handlers pass straight through', async () => {
     const pair = await plainPair(); // created while enabled: its handlers are wrapped
-    instrumentation.disable();
+    unregister(); // disable()
     expect(Protocol.prototype.request).toBe(originals.request);
     expect(Protocol.prototype.connect).toBe(originals.connect);
     expect(Protocol.prototype.setRequestHandler).toBe(originals.setRequestHandler);
