@@ -23,7 +23,16 @@ export function clientFailure(error: unknown): McpFailure | undefined {
     if (!isMcpError(error)) return undefined;
     const code = error.code;
     const local = code === JSONRPC_CODE.CONNECTION_CLOSED || code === JSONRPC_CODE.REQUEST_TIMEOUT;
-    return local ? { errorType: String(code) } : { errorType: String(code), statusCode: code };
+    if (local) return { errorType: String(code) };
+    // McpError prefixes the peer's message with "MCP error <code>: "; the status keeps the peer's.
+    const message = (error as { message?: unknown }).message;
+    const prefix = `MCP error ${code}: `;
+    return {
+      errorType: String(code),
+      statusCode: code,
+      ...(typeof message === 'string' &&
+        message.startsWith(prefix) && { message: message.slice(prefix.length) }),
+    };
   } catch {
     return undefined;
   }

@@ -76,6 +76,8 @@ describe('MCP failures', () => {
     expect(error).toBeInstanceOf(McpError);
     expect((error as McpError).code).toBe(ErrorCode.InvalidParams);
     const { client: c, server: s } = sides('prompts/list');
+    // The status description is the JSON-RPC error's message, as the server sent it.
+    expect(c?.status.message).toBe('MCP error -32602: bad cursor');
     for (const span of [c, s]) {
       expect(span?.attributes['error.type']).toBe('-32602');
       expect(span?.attributes[MCP_ATTR.RPC_RESPONSE_STATUS_CODE]).toBe('-32602');

@@ -12,6 +12,7 @@ import { ATTR, OPERATION } from '../constants';
 import { reportInternalError } from '../internal-log';
 import { MCP_ATTR, MCP_ERROR_TYPE_TOOL, MCP_METHOD_TOOLS_CALL } from '../mcp/names';
 import * as clean from '../sanitize';
+import { scrubSecrets } from '../secrets';
 import { activeAgent, activeTool, TOOL_KEY, type ToolLink } from './context-keys';
 import { epochMs, exemplarOf, failSpan, type RecorderDeps, setDefined } from './shared';
 
@@ -70,6 +71,8 @@ export interface McpFailure {
   errorType?: string;
   /** `rpc.response.status_code`: the JSON-RPC error code the peer answered with. */
   statusCode?: string | number;
+  /** The span status description: the JSON-RPC error's message. Default: the error's message. */
+  message?: string;
 }
 
 export interface McpOperation {
@@ -110,6 +113,7 @@ export class McpRequest implements McpOperation, ToolLink {
   /** Set for a tool call this operation counts as `execute_tool`. */
   private readonly toolName: string | undefined;
   private readonly isToolCall: boolean;
+  private statusMessage: string | undefined;
 
   constructor(
     private readonly deps: RecorderDeps,
@@ -189,6 +193,7 @@ export class McpRequest implements McpOperation, ToolLink {
     if (this.ended) return;
     const code = failure?.statusCode;
     const status = typeof code === 'number' || typeof code === 'string' ? String(code) : undefined;
+    this.statusMessage = typeof failure?.message === 'string' ? failure.message : undefined;
     this.finish(error, clean.errorType(error, failure?.errorType), status, undefined);
   }
 
@@ -216,6 +221,10 @@ export class McpRequest implements McpOperation, ToolLink {
           this.span.setStatus({ code: SpanStatusCode.ERROR });
         } else if (errorType !== undefined) {
           failSpan(this.span, error, errorType);
+          if (this.statusMessage !== undefined) {
+            const message = scrubSecrets(this.statusMessage.slice(0, 1024));
+            this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+          }
         } else if (this.isToolCall && result !== undefined) {
           const value = this.deps.content.value(result, 'tool', 'result');
           if (value !== undefined) this.span.setAttribute(ATTR.TOOL_CALL_RESULT, value);
