@@ -22,6 +22,7 @@ export default defineConfig({
       '@llmeter/langchain': src('langchain'),
       '@llmeter/express': src('express'),
       '@llmeter/ai-sdk': src('ai-sdk'),
+      '@llmeter/mcp': src('mcp'),
     },
   },
   test: {

@@ -1,4 +1,5 @@
 import { ATTR, BUCKETS, LATEST_METRIC, METRIC, UNIT } from '../constants';
+import { mcpInstruments } from '../mcp/instruments';
 import type { SemconvMode } from '../types';
 
 export type InstrumentKind = 'histogram' | 'counter' | 'updowncounter' | 'gauge';
@@ -65,6 +66,7 @@ function tokenCounter(name: string, description: string): InstrumentDefinition {
 /** Instruments whose names do not depend on the semconv mode. */
 function sharedInstruments() {
   return {
+    ...mcpInstruments(),
     timePerOutputChunk: {
       ...duration(
         METRIC.CLIENT_TIME_PER_OUTPUT_CHUNK,
