@@ -62,10 +62,6 @@ export function reportInternalError(site: string, error: unknown): void {
   logger.error({ err, site }, 'llmeter caught an internal error; the application is unaffected');
 }
 
-export function debugEnabled(): boolean {
-  return logger.isLevelEnabled('debug');
-}
-
 /** For tests: forget what was already reported. */
 export function resetReported(): void {
   reported.clear();

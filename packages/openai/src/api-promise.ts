@@ -1,4 +1,5 @@
-import { type LLMOperation, reportInternalError, warnOnce } from '@llmeter/core';
+import type { LLMOperation } from '@llmeter/core';
+import { reportInternalError, warnOnce } from '@llmeter/core/internal';
 import { API_PROMISE_PATCHED, CALLS as CALLS_SLOT } from './constants';
 import { isStream, observeStream, StreamObserver } from './stream';
 import type { Surface } from './surfaces/surface';

@@ -1,5 +1,5 @@
 import * as nodeModule from 'node:module';
-import { reportInternalError, warnOnce } from '@llmeter/core';
+import { reportInternalError, warnOnce } from '@llmeter/core/internal';
 import { HOOKS_REGISTERED, ON_RESOURCE_LOADED } from './constants';
 import { patchResourceModule, resourceFileOf, unpatchAll } from './module';
 

@@ -1,4 +1,5 @@
-import { type LLMeterInstrumentation, reportInternalError } from '@llmeter/core';
+import type { LLMeterInstrumentation } from '@llmeter/core';
+import { reportInternalError } from '@llmeter/core/internal';
 import { INSTRUMENTATION_NAME } from './constants';
 import { enableOpenAIAutoInstrumentation } from './hooks';
 import { instrumentOpenAIModule } from './module';

@@ -1,4 +1,4 @@
-import { reportInternalError, warnOnce } from '@llmeter/core';
+import { reportInternalError, warnOnce } from '@llmeter/core/internal';
 import { PATCHES, RESOURCE_FILES, type SurfaceName, WRAPPED, WRAPPED_METHODS } from './constants';
 import { isWrapped, type Method, resourceClient, wrapMethod } from './wrap';
 

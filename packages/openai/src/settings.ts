@@ -1,4 +1,5 @@
-import { getLLMeter, registerSecret } from '@llmeter/core';
+import { getLLMeter } from '@llmeter/core';
+import { registerSecret } from '@llmeter/core/internal';
 import { CLIENT_SETTINGS, PROVIDER } from './constants';
 import type { InstrumentOpenAIOptions } from './types';
 

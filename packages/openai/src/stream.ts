@@ -1,4 +1,5 @@
-import { type LLMOperation, reportInternalError } from '@llmeter/core';
+import type { LLMOperation } from '@llmeter/core';
+import { reportInternalError } from '@llmeter/core/internal';
 import type { StreamAccumulator } from './surfaces/surface';
 
 /**

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { ATTR, internalLogger } from '@llmeter/core';
+import { ATTR } from '@llmeter/core';
+import { internalLogger } from '@llmeter/core/internal';
 import { disableOpenAIAutoInstrumentation, openAIInstrumentation } from '@llmeter/openai';
 import * as openai7 from 'openai';
 import * as openai6 from 'openai6';

@@ -16,6 +16,7 @@ import type {
   WorkflowStart,
 } from '../types';
 import { AgentInvocation, Workflow } from './agent';
+import type { ObservedRun } from './coordination';
 import { InferenceOperation } from './inference';
 import { NOOP_AGENT, NOOP_OPERATION, NOOP_TOOL, NOOP_WORKFLOW } from './noop';
 import { type RecorderDeps, setDefined } from './shared';
@@ -49,10 +50,15 @@ export class Recorder {
     return this.deps !== undefined;
   }
 
-  startOperation(start: LLMOperationStart = {}): LLMOperation {
+  /**
+   * `observed`: for a framework that observes model runs rather than wrapping
+   * them (LangChain), the run this operation measures, so that an SDK adapter's
+   * operation under it is counted once (coordination.ts).
+   */
+  startOperation(start: LLMOperationStart = {}, observed?: ObservedRun): LLMOperation {
     if (!this.deps) return NOOP_OPERATION;
     try {
-      return new InferenceOperation(this.deps, start ?? {});
+      return new InferenceOperation(this.deps, start ?? {}, observed);
     } catch (error) {
       reportInternalError('recorder.startOperation', error);
       return NOOP_OPERATION;
