@@ -10,7 +10,7 @@ import { setUpMetrics } from './export/metrics';
 import { SelfTelemetry } from './export/self-telemetry';
 import { setUpTraces } from './export/traces';
 import { enableInstrumentations } from './instrumentations';
-import { internalLogger, reportInternalError, setInternalLogLevel, warnOnce } from './internal-log';
+import { internalLog, reportInternalError, setInternalLogLevel, warnOnce } from './internal-log';
 import { bounded, installSignalHandlers } from './lifecycle';
 import { createLogger } from './logger';
 import { instrumentsFor } from './metrics/definitions';
@@ -177,10 +177,11 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
   };
   if (options.handleSignals !== false)
     uninstallSignals = installSignalHandlers(() => instance.shutdown());
-  internalLogger().debug(
-    { traces: traces.source, metricsExporter: config.metricsExporter, semconv: config.semconv },
-    'llmeter started',
-  );
+  internalLog('debug', 'llmeter started', {
+    traces: traces.source,
+    metricsExporter: config.metricsExporter,
+    semconv: config.semconv,
+  });
   return instance;
 }
 

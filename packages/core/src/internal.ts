@@ -12,7 +12,13 @@ export { type ModelPrice, PRICE_TABLE } from './cost/price-table';
 // The one way to telemetry: adapters describe operations to the recorder.
 export { getRecorder } from './init';
 // Diagnostics, once per distinct problem.
-export { infoOnce, internalLogger, reportInternalError, warnOnce } from './internal-log';
+export {
+  infoOnce,
+  internalLog,
+  internalLogger,
+  reportInternalError,
+  warnOnce,
+} from './internal-log';
 export {
   type InstrumentDefinition,
   type InstrumentKey,

@@ -1,6 +1,6 @@
 import type { LLMOperation } from '@llmeter/core';
 import { reportInternalError, warnOnce } from '@llmeter/core/internal';
-import { API_PROMISE_PATCHED, CALLS as CALLS_SLOT } from './constants';
+import { API_PROMISE_PATCHES, CALLS as CALLS_SLOT } from './constants';
 import { isStream, observeStream, StreamObserver } from './stream';
 import type { Surface } from './surfaces/surface';
 
@@ -99,9 +99,15 @@ interface APIPromiseInternals {
  * they find the same call without being hooked themselves.
  */
 // On globalThis: the ESM and CommonJS builds of this package patch one prototype between them.
-const holder = globalThis as typeof globalThis & { [CALLS_SLOT]?: WeakMap<object, CallObserver> };
+const holder = globalThis as typeof globalThis & {
+  [CALLS_SLOT]?: WeakMap<object, CallObserver>;
+  [API_PROMISE_PATCHES]?: Map<object, Pick<APIPromiseInternals, 'parse' | 'asResponse'>>;
+};
 holder[CALLS_SLOT] ??= new WeakMap();
 const CALLS = holder[CALLS_SLOT];
+/** Each patched `APIPromise` prototype with its own methods, for `restoreAPIPromises()`. */
+holder[API_PROMISE_PATCHES] ??= new Map();
+const PATCHED = holder[API_PROMISE_PATCHES];
 
 /**
  * Wraps the parse step and `asResponse` of an `APIPromise` class once (each
@@ -120,11 +126,12 @@ const CALLS = holder[CALLS_SLOT];
  * Nothing runs before the caller consumes the promise: a call nobody awaits
  * behaves (and rejects) exactly as it would without llmeter.
  */
-function patchPrototype(proto: APIPromiseInternals & { [API_PROMISE_PATCHED]?: boolean }): boolean {
-  if (proto[API_PROMISE_PATCHED]) return true;
+function patchPrototype(proto: APIPromiseInternals): boolean {
+  if (PATCHED.has(proto)) return true;
   const parse = proto.parse;
   const asResponse = proto.asResponse;
   if (typeof parse !== 'function' || typeof asResponse !== 'function') return false;
+  PATCHED.set(proto, { parse, asResponse });
   Object.defineProperty(proto, 'parse', {
     configurable: true,
     writable: true,
@@ -155,8 +162,25 @@ function patchPrototype(proto: APIPromiseInternals & { [API_PROMISE_PATCHED]?: b
       return response;
     },
   });
-  Object.defineProperty(proto, API_PROMISE_PATCHED, { value: true });
   return true;
+}
+
+/**
+ * Puts every patched `APIPromise` prototype back as the SDK defined it (on
+ * disable). A client wrapped by `instrumentOpenAI()` patches its prototype
+ * again on its next call.
+ */
+export function restoreAPIPromises(): void {
+  for (const [proto, originals] of PATCHED) {
+    for (const key of ['parse', 'asResponse'] as const) {
+      Object.defineProperty(proto, key, {
+        configurable: true,
+        writable: true,
+        value: originals[key],
+      });
+    }
+  }
+  PATCHED.clear();
 }
 
 /**
