@@ -13,7 +13,7 @@ import { enableInstrumentations } from './instrumentations';
 import { internalLog, reportInternalError, setInternalLogLevel, warnOnce } from './internal-log';
 import { bounded, installSignalHandlers } from './lifecycle';
 import { createLogger } from './logger';
-import { instrumentsFor } from './metrics/definitions';
+import { type InstrumentKey, instrumentsFor } from './metrics/definitions';
 import { MetricSet } from './metrics/metric-set';
 import { OtelSink } from './metrics/otel-sink';
 import { createOpenMetricsRegistry, PromSink } from './metrics/prom-sink';
@@ -117,8 +117,9 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
     otelMetrics.meter ? new OtelSink(otelMetrics.meter, definitions) : undefined,
     new PromSink(promRegistry, appRegistries, definitions),
     new SeriesLimiter(config.cardinalityLimit, (key) =>
-      self.metricOverflow(definitions[key]?.name ?? key),
+      self.metricOverflow(definitions[key as InstrumentKey]?.name ?? key),
     ),
+    new Set(Object.keys(definitions)),
   );
   self.attach(metrics);
   registerGpuInfo(visibleGpuUuids(), promRegistry, appRegistries, otelMetrics.meter);
