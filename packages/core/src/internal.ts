@@ -36,6 +36,12 @@ export {
   type MetricsHandlerOptions,
   type MetricsRequestHandler,
 } from './prometheus/handler';
+// Calls the caller dropped unconsumed still end.
+export {
+  type AbandonmentWatcher,
+  endAbandoned,
+  watchAbandonment,
+} from './recorder/abandoned';
 // Count once (the algorithm is documented in recorder/coordination.ts).
 export {
   activeAgent,

@@ -1,5 +1,11 @@
 import type { LLMOperation } from '@llmeter/core';
-import { reportInternalError, warnOnce } from '@llmeter/core/internal';
+import {
+  type AbandonmentWatcher,
+  endAbandoned,
+  reportInternalError,
+  warnOnce,
+  watchAbandonment,
+} from '@llmeter/core/internal';
 import { API_PROMISE_PATCHES, CALLS as CALLS_SLOT } from './constants';
 import { isStream, observeStream, StreamObserver } from './stream';
 import type { Surface } from './surfaces/surface';
@@ -8,10 +14,12 @@ import type { Surface } from './surfaces/surface';
  * Everything known about one call between the request and its outcome. Every
  * path that ends the operation goes through here, so it ends exactly once.
  */
-export class CallObserver {
+export class CallObserver implements AbandonmentWatcher {
   private settled = false;
   /** The caller (or an SDK helper) consumed the promise: await, then, withResponse, ... */
   parseStarted = false;
+  /** The caller took the raw response (`asResponse()`): it reads the body itself. */
+  rawTaken = false;
   private rawCheckScheduled = false;
 
   constructor(
@@ -28,7 +36,11 @@ export class CallObserver {
     try {
       if (this.streaming && isStream(value)) {
         const observer = new StreamObserver(this.op, this.surface.accumulator(this.capture));
-        if (observeStream(value, observer)) return;
+        if (observeStream(value, observer)) {
+          // A stream the caller drops unread still ends its operation.
+          watchAbandonment(value, observer);
+          return;
+        }
         warnOnce(
           'openai.stream-shape',
           'openai Stream without an iterator factory: stream not measured',
@@ -55,6 +67,17 @@ export class CallObserver {
       reportInternalError('openai.fail', e);
     }
   };
+
+  /**
+   * The promise handed to the caller was collected. Once consumed, the SDK's
+   * own chain (not that object) carries the call to its end; never consumed,
+   * nothing will: end it as abandoned.
+   */
+  abandoned(): void {
+    if (this.settled || this.parseStarted || this.rawTaken) return;
+    this.settled = true;
+    endAbandoned(this.op);
+  }
 
   /** Nothing more can be learnt about the call: end it with what is known. */
   end(): void {
@@ -155,6 +178,7 @@ function patchPrototype(proto: APIPromiseInternals): boolean {
       const response = Reflect.apply(asResponse, this, args);
       const request = this.responsePromise;
       const call = request === undefined ? undefined : CALLS.get(request);
+      if (call !== undefined) call.rawTaken = true;
       if (call !== undefined && !call.parseStarted) {
         // A second reaction on the request promise, settled by our handlers.
         request?.then(call.rawResponseHandler(), call.failed);

@@ -1,5 +1,5 @@
 import type { LLMOperation } from '@llmeter/core';
-import { reportInternalError } from '@llmeter/core/internal';
+import { type AbandonmentWatcher, endAbandoned, reportInternalError } from '@llmeter/core/internal';
 import type { StreamAccumulator } from './surfaces/surface';
 
 /**
@@ -8,8 +8,10 @@ import type { StreamAccumulator } from './surfaces/surface';
  * cancelled readable), or on error. A reply the provider did not finish
  * (no finish reason / no terminal event) ends with `incomplete: true`.
  */
-export class StreamObserver {
+export class StreamObserver implements AbandonmentWatcher {
   private ended = false;
+  /** Reading began: from here the iterator, not the Stream object, carries the call to its end. */
+  started = false;
 
   constructor(
     private readonly op: LLMOperation,
@@ -23,6 +25,13 @@ export class StreamObserver {
     } catch (error) {
       reportInternalError('openai.stream.item', error);
     }
+  }
+
+  /** The Stream object was collected; never read, nothing else will end the call. */
+  abandoned(): void {
+    if (this.ended || this.started) return;
+    this.ended = true;
+    endAbandoned(this.op);
   }
 
   /** The stream ran out, or the consumer stopped reading. */
@@ -127,6 +136,7 @@ export function observeStream(stream: object, observer: StreamObserver): boolean
     const inner = Reflect.apply(factory, this, args);
     if (claimed) return inner;
     claimed = true;
+    observer.started = true;
     return new ObservedIterator(inner, observer);
   };
   return true;
