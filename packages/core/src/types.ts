@@ -52,7 +52,7 @@ export interface LLMeterInstrumentation {
    * Turns the instrumentation on; must be idempotent. A throw, or a `false`
    * returned, is logged on llmeter's internal logger, never passed to the application.
    */
-  enable(): boolean | undefined | void;
+  enable(): unknown;
   disable?(): void;
 }
 
