@@ -108,8 +108,11 @@ export function observedInferenceCount(): number {
   return OBSERVED.size;
 }
 
-/** The operation that already measures a call starting in `ctx` (steps 1 and 2). */
-export function findOuterInference(ctx: Context, observed: boolean): InferenceLink | undefined {
+/**
+ * The operation that already measures a call starting in `ctx` (steps 1 and 2;
+ * `observed`: the call is itself an observed run, so step 1 only).
+ */
+export function findOuterInference(ctx: Context, observed = false): InferenceLink | undefined {
   const direct = activeInference(ctx);
   if (direct && !direct.ended) return direct;
   if (observed || OBSERVED.size === 0) return undefined;
