@@ -1,5 +1,10 @@
 import type { LLMOperation } from '@llmeter/core';
-import { type AbandonmentWatcher, endAbandoned, reportInternalError } from '@llmeter/core/internal';
+import {
+  type AbandonmentWatcher,
+  endAbandoned,
+  reportInternalError,
+  watchAbandonment,
+} from '@llmeter/core/internal';
 import type { StreamAccumulator } from './surfaces/surface';
 
 /**
@@ -30,6 +35,17 @@ export class StreamObserver implements AbandonmentWatcher {
   /** The Stream object was collected; never read, nothing else will end the call. */
   abandoned(): void {
     if (this.ended || this.started) return;
+    this.ended = true;
+    endAbandoned(this.op);
+  }
+
+  /**
+   * The iterator reading the stream was collected before the stream ended: the
+   * caller stopped reading without `return()` and let go of it. A read in
+   * progress keeps the iterator reachable, so this never cuts a live read short.
+   */
+  readerDropped(): void {
+    if (this.ended) return;
     this.ended = true;
     endAbandoned(this.op);
   }
@@ -137,7 +153,10 @@ export function observeStream(stream: object, observer: StreamObserver): boolean
     if (claimed) return inner;
     claimed = true;
     observer.started = true;
-    return new ObservedIterator(inner, observer);
+    const observed = new ObservedIterator(inner, observer);
+    // Held by the registry: must not reference the iterator itself.
+    watchAbandonment(observed, { abandoned: () => observer.readerDropped() });
+    return observed;
   };
   return true;
 }

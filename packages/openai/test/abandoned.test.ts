@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * Calls the caller dropped unconsumed end, so the in-flight gauge returns to
  * zero: a child process with `--expose-gc` (on the built dist) drops a promise
- * it never awaits and a stream it never reads, collects them, and reports what
+ * it never awaits, a stream it never reads and a reader it stops using, collects them, and reports what
  * /metrics says. The collector is run until both are reclaimed (a bounded
  * loop), so nothing depends on timing.
  */
@@ -35,11 +35,12 @@ describe('abandoned operations', () => {
     );
     const line = stdout.split('\n').find((l) => l.includes('"abandoned"'));
     const report = JSON.parse(line ?? '{}');
-    // Three calls open: the dropped promise, the unread stream, the one still held.
-    expect(report.before.active).toBe(3);
-    expect(report.after.abandoned).toBe(2);
+    // Four calls open: the dropped promise, the unread stream, the stream whose
+    // reader was dropped after one chunk, and the one still held.
+    expect(report.before.active).toBe(4);
+    expect(report.after.abandoned).toBe(3);
     expect(report.after.active).toBe(1);
     // The call that was held and awaited ends as an ordinary success.
-    expect(report.done).toEqual({ active: 0, abandoned: 2, ok: 1 });
+    expect(report.done).toEqual({ active: 0, abandoned: 3, ok: 1 });
   });
 });
