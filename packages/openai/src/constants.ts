@@ -53,6 +53,8 @@ export type SurfaceName = (typeof WRAPPED_METHODS)[number]['surface'];
 export const WRAPPED = Symbol.for('llmeter.openai.wrapped');
 /** Per-client settings (provider, content switch), set by instrumentOpenAI(). */
 export const CLIENT_SETTINGS = Symbol.for('llmeter.openai.settings');
+/** globalThis slot: `OpenAIInstrumentation`'s options, for clients instrumentOpenAI() did not configure. */
+export const DEFAULT_SETTINGS = Symbol.for('llmeter.openai.defaultSettings');
 /** Set on a client that instrumentOpenAI() has already instrumented. */
 export const INSTRUMENTED = Symbol.for('llmeter.openai.instrumented');
 /** globalThis slot: the resource prototypes patched in this process (for disabling). */

@@ -6,9 +6,17 @@ import {
 import { restoreAPIPromises } from './api-promise';
 import { INSTRUMENTATION_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './constants';
 import { patchOpenAIModule, unpatchAll } from './module';
+import { setDefaultSettings } from './settings';
+import type { InstrumentOpenAIOptions } from './types';
 
-/** Options of `OpenAIInstrumentation`: OpenTelemetry's (`enabled`, default true). */
-export type OpenAIInstrumentationConfig = InstrumentationConfig;
+/**
+ * Options of `OpenAIInstrumentation`: OpenTelemetry's (`enabled`, default
+ * true) and `instrumentOpenAI()`'s, which apply to every client it measures
+ * unless `instrumentOpenAI(client, options)` configured that client.
+ */
+export interface OpenAIInstrumentationConfig
+  extends InstrumentationConfig,
+    InstrumentOpenAIOptions {}
 
 /**
  * The OpenTelemetry instrumentation of the `openai` package (6.x and 7.x):
@@ -44,6 +52,13 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       },
       () => this.restore(),
     );
+  }
+
+  // Called by the base constructor too, before any field of this class exists.
+  override setConfig(config: OpenAIInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    const { provider, captureContent, streamIncludeUsage } = config;
+    setDefaultSettings({ provider, captureContent, streamIncludeUsage });
   }
 
   override disable(): void {

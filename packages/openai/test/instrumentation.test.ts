@@ -52,6 +52,20 @@ describe.each([
     ]);
   });
 
+  it('applies its options to the clients it measures, unless instrumentOpenAI() configured one', async () => {
+    instrumentation.setConfig({ provider: 'vllm' });
+    try {
+      await plainClient().chat.completions.create(BODY);
+      expect(onlySpan((await h.drain()).spans).attributes[ATTR.PROVIDER_NAME]).toBe('vllm');
+      await instrumentOpenAI(plainClient(), {}).chat.completions.create(BODY);
+      expect(onlySpan((await h.drain()).spans).attributes[ATTR.PROVIDER_NAME]).toBe('openai');
+    } finally {
+      instrumentation.setConfig({});
+    }
+    await plainClient().chat.completions.create(BODY);
+    expect(onlySpan((await h.drain()).spans).attributes[ATTR.PROVIDER_NAME]).toBe('openai');
+  });
+
   it('counts once when a patched client is also wrapped, and takes its options', async () => {
     const client = instrumentOpenAI(plainClient(), { provider: 'vllm' });
     await client.chat.completions.create(BODY);
