@@ -7,6 +7,7 @@ export {
   NVIDIA_SMI_ARGS,
 } from './constants';
 export { startGpuSampler } from './gpu-sampler';
+export { ExpressInstrumentation, type ExpressInstrumentationConfig } from './instrumentation';
 export { metricsHandler, serveMetrics } from './metrics-route';
 export { llmeterAgent, llmeterErrorHandler, llmeterMiddleware } from './middleware';
 export { createRequestPropagator } from './propagation';

@@ -20,8 +20,6 @@ import type { Exemplar } from './prom-sink';
 
 type Labels = Record<string, string | number>;
 
-export type LabelValues = Labels;
-
 /** Label validation as prom-client does it (same error), run once per new labels object. */
 function validateLabels(labelNames: readonly string[], labels: Labels): void {
   for (const label in labels) {
