@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,13 @@ import { describe, expect, it } from 'vitest';
  */
 const root = new URL('../', import.meta.url);
 const doc = readFileSync(new URL('docs/reference/api.md', root), 'utf8');
-const PACKAGES = ['core', 'openai', 'langchain', 'express'] as const;
+// Every published package but @llmeter/testing (a test kit whose README is its reference).
+const PACKAGES = readdirSync(new URL('packages/', root)).filter(
+  (pkg) =>
+    pkg !== 'testing' &&
+    existsSync(new URL(`packages/${pkg}/src/index.ts`, root)) &&
+    !JSON.parse(readFileSync(new URL(`packages/${pkg}/package.json`, root), 'utf8')).private,
+);
 
 const entry = (pkg: string) => fileURLToPath(new URL(`packages/${pkg}/src/index.ts`, root));
 
