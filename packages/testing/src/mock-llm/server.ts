@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, urlHost } from '../shared/http-server.js';
 import type { MockLLM, MockLLMBehavior, MockLLMOptions, MockLLMRequest } from '../types.js';
+import { ANTHROPIC_ROUTES } from './anthropic.js';
 import { behaviorFor, defaultBehavior } from './behavior.js';
 import { chatCompletions } from './chat.js';
 import { completions } from './completions.js';
@@ -9,7 +10,8 @@ import { type RequestContext, sendError, wait } from './respond.js';
 import { responses } from './responses.js';
 import { IdSource, type Json } from './tokens.js';
 
-type Handler = (ctx: RequestContext) => Promise<void>;
+/** A route; one whose API has its own error body shape (Gemini) brings its own `sendError`. */
+type Handler = ((ctx: RequestContext) => Promise<void>) & { sendError?: typeof sendError };
 
 const ROUTES: Record<string, Handler> = {
   'POST /v1/chat/completions': chatCompletions,
@@ -17,6 +19,7 @@ const ROUTES: Record<string, Handler> = {
   'POST /v1/embeddings': embeddings,
   'POST /v1/responses': responses,
   'GET /v1/models': models,
+  ...ANTHROPIC_ROUTES,
 };
 
 /**
@@ -113,11 +116,11 @@ export async function startMockLLM(options: MockLLMOptions = {}): Promise<MockLL
     const errorStatus = errorStatusFor(req, effective);
     if (errorStatus !== undefined) {
       await wait(effective.firstChunkDelayMs, ctx.signal);
-      sendError(ctx, errorStatus);
+      (route.sendError ?? sendError)(ctx, errorStatus);
       return;
     }
     if (req.method === 'POST' && (body === null || typeof body !== 'object')) {
-      sendError(ctx, 400, 'We could not parse the JSON body of your request.');
+      (route.sendError ?? sendError)(ctx, 400, 'We could not parse the JSON body of your request.');
       return;
     }
     await route(ctx);
