@@ -23,16 +23,20 @@ describe('pnpm demo', () => {
     });
 
     expect(stdout).toContain('(upstream: mock LLM)');
-    expect(stdout).toContain('28/28 requests');
+    expect(stdout).toContain('31/31 requests');
     expect(stdout).not.toContain('unexpected answers');
 
-    // The table: three models; gpt-4o carries the one upstream 429 of its 9 calls.
+    // The table: four models; gpt-4o carries the one upstream 429 of its 9 calls.
     expect(stdout).toContain('Per model (from llmeter /metrics)');
     expect(stdout).toMatch(
       /model\s+requests\s+error %\s+ttft p50\s+ttft p95\s+dur p50\s+dur p95\s+tokens in\s+tokens out\s+cost \$/,
     );
     expect(stdout).toMatch(/^gpt-4\.1-mini\s+7\s+0\.0\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+ ms/m);
     expect(stdout).toMatch(/^gpt-4o\s+9\s+11\.1\s+\d+ ms/m);
+    // Claude through the Anthropic SDK's stream helper: 3 calls, with time to first chunk and cost.
+    expect(stdout).toMatch(
+      /^claude-sonnet-4-5\s+3\s+0\.0\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+\s+\d+\s+0\.\d+$/m,
+    );
     // The agent's model calls are not streamed: no time to first chunk.
     expect(stdout).toMatch(
       /^gpt-4o-mini\s+\d+\s+0\.0\s+-\s+-\s+\d+ ms\s+\d+ ms\s+\d+\s+\d+\s+0\.\d+$/m,

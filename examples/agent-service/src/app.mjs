@@ -1,5 +1,7 @@
-// The Express app: an agent route, a direct streaming route, an
-// OpenAI-compatible serving route, /metrics and /healthz.
+// The Express app: an agent route, a direct streaming route, a Claude route,
+// an OpenAI-compatible serving route, /metrics and /healthz.
+import Anthropic from '@anthropic-ai/sdk';
+import { instrumentAnthropic } from '@llmeter/anthropic';
 import {
   llmeterErrorHandler,
   llmeterMiddleware,
@@ -22,6 +24,19 @@ export function createApp({ llmeter, upstream, env = process.env }) {
     new OpenAI({
       baseURL: upstream.baseURL,
       apiKey: upstream.apiKey,
+      maxRetries: upstream.maxRetries,
+      fetch: upstream.fetch,
+    }),
+  );
+
+  // Claude through the Anthropic SDK: the mock LLM speaks its Messages API
+  // too (at its root: the SDK adds /v1); otherwise ANTHROPIC_BASE_URL / ANTHROPIC_API_KEY.
+  const claudeModel = env.CLAUDE_MODEL || 'claude-sonnet-4-5';
+  const claude = instrumentAnthropic(
+    new Anthropic({
+      baseURL:
+        upstream.mode === 'mock' ? upstream.baseURL.replace(/\/v1$/, '') : env.ANTHROPIC_BASE_URL,
+      apiKey: upstream.mode === 'mock' ? 'mock' : env.ANTHROPIC_API_KEY || 'unused',
       maxRetries: upstream.maxRetries,
       fetch: upstream.fetch,
     }),
@@ -90,6 +105,23 @@ export function createApp({ llmeter, upstream, env = process.env }) {
       end: () => `event: done\ndata: ${JSON.stringify({ usage })}\n\n`,
       error: (message) => `event: error\ndata: ${JSON.stringify({ error: message })}\n\n`,
     });
+  });
+
+  // One Claude answer through the SDK's stream helper: {message} → {answer, usage}.
+  app.post('/claude', async (req, res) => {
+    const message = req.body?.message;
+    if (typeof message !== 'string' || message.length === 0) {
+      res.status(400).json({ error: 'body must be {"message": "..."}' });
+      return;
+    }
+    const reply = await claude.messages
+      .stream(
+        { model: claudeModel, max_tokens: 512, messages: [{ role: 'user', content: message }] },
+        { signal: abortOnClose(res) },
+      )
+      .finalMessage();
+    const answer = reply.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    res.json({ answer, usage: reply.usage });
   });
 
   // This service as an OpenAI-compatible endpoint in front of its model
