@@ -52,6 +52,21 @@ describe.each(SDKS)('the SDK tracing itself, on $name', (sdk) => {
     expect(traceparentOf(h.mock.requests[0]!.headers)).toBe(parentOf(span));
   });
 
+  it('with its tracing on: the stream helper inside a span of the caller’s, headers naming llmeter’s span', async () => {
+    const client = h.client(sdk);
+    h.mock.reset();
+    const tracer = trace.getTracer('app');
+    await tracer.startActiveSpan('handle request', async (parent) => {
+      await client.messages.stream(BODY).finalMessage();
+      parent.end();
+    });
+    const spans = (await h.drain()).spans;
+    expect(spans.map((s) => s.name)).toEqual([`chat ${MODEL}`, 'handle request']);
+    const [chat, parent] = spans;
+    expect(chat?.parentSpanContext?.spanId).toBe(parent?.spanContext().spanId);
+    expect(traceparentOf(h.mock.requests[0]!.headers)).toBe(parentOf(chat!));
+  });
+
   it('with its tracing on: streamed create() and beta.messages too', async () => {
     const client = h.client(sdk);
     await collect(await client.messages.create({ ...BODY, stream: true }));
