@@ -21,7 +21,12 @@ export const PROVIDER_BY_CLIENT_CLASS: Record<string, string> = {
 /** Attributes this adapter sets that core has no constant for (semconv v1.41.1 registry names). */
 export const ANTHROPIC_ATTR = {
   REQUEST_TOP_K: 'gen_ai.request.top_k',
+  /** `json` when the request asks for structured output (`output_config.format`), as the SDK's own span did. */
+  OUTPUT_TYPE: 'gen_ai.output.type',
 } as const;
+
+/** `gen_ai.output.type` of a request whose output format is a JSON schema. */
+export const OUTPUT_TYPE_JSON = 'json';
 
 /** The npm package instrumented, and the versions `AnthropicInstrumentation` patches. */
 export const MODULE_NAME = '@anthropic-ai/sdk';

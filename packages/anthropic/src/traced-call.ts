@@ -3,7 +3,7 @@ import { reportInternalError } from '@llmeter/core/internal';
 import { type Context, context } from '@opentelemetry/api';
 import { observeAPIPromise } from './api-promise';
 import { CallObserver } from './call';
-import { obj } from './parse/values';
+import { obj, str } from './parse/values';
 import { withOwnSpan } from './sdk-tracing';
 import { captureContentFor, clientInfo } from './settings';
 import type { Surface } from './surfaces/surface';
@@ -41,6 +41,8 @@ export function tracedCall(
       start.provider = info.provider;
       start.serverAddress = info.serverAddress;
       start.serverPort = info.serverPort;
+      // The SDK's own request option for its spans, which llmeter's span stands in for.
+      start.conversationId ??= str(obj(obj(args[1])?.openTelemetry)?.conversationId);
       op = recorder.startOperation(start);
       ctx = isContext(op?.context) ? op.context : context.active();
       call = new CallObserver(op, surface, capture, body.stream === true);

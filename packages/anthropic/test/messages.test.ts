@@ -166,6 +166,18 @@ describe.each(SDKS)('messages.create on $name', (sdk) => {
     expect(out.parts[1].type).toBe('text');
   });
 
+  it('records the conversation id of the SDK’s openTelemetry option and a JSON output type', async () => {
+    const client = h.client(sdk);
+    await client.messages.create(
+      { ...BODY, output_config: { format: { type: 'json_schema', schema: { type: 'object' } } } },
+      { openTelemetry: { conversationId: 'conv-42' } },
+    );
+    expect(onlySpan((await h.drain()).spans).attributes).toMatchObject({
+      [ATTR.CONVERSATION_ID]: 'conv-42',
+      'gen_ai.output.type': 'json',
+    });
+  });
+
   it('records no content when the client opts out', async () => {
     const client = h.client(sdk, { captureContent: false });
     await client.messages.create({ ...BODY, system: 'secret' });

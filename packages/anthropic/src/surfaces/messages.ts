@@ -1,10 +1,13 @@
 import { type LLMOperationResult, type LLMOperationStart, OPERATION } from '@llmeter/core';
-import { ANTHROPIC_ATTR } from '../constants';
+import { ANTHROPIC_ATTR, OUTPUT_TYPE_JSON } from '../constants';
 import { inputMessages, outputMessage, systemInstructions } from '../parse/messages';
 import { messageUsage } from '../parse/usage';
 import { num, obj, str, strings } from '../parse/values';
 import { MessagesStream } from './messages-stream';
 import type { Surface } from './surface';
+
+/** `output_config.format` (or the beta's older `output_format`) asking for JSON. */
+const isJsonSchema = (format: unknown): boolean => obj(format)?.type === 'json_schema';
 
 /**
  * `client.messages.create()` and `client.beta.messages.create()` (same
@@ -25,7 +28,12 @@ export const messagesSurface: Surface = {
       },
     };
     const topK = num(body.top_k);
-    if (topK !== undefined) start.attributes = { [ANTHROPIC_ATTR.REQUEST_TOP_K]: topK };
+    const json = isJsonSchema(obj(body.output_config)?.format) || isJsonSchema(body.output_format);
+    if (topK !== undefined || json) {
+      start.attributes = {};
+      if (topK !== undefined) start.attributes[ANTHROPIC_ATTR.REQUEST_TOP_K] = topK;
+      if (json) start.attributes[ANTHROPIC_ATTR.OUTPUT_TYPE] = OUTPUT_TYPE_JSON;
+    }
     if (capture) {
       start.inputMessages = inputMessages(body.messages);
       start.systemInstructions = systemInstructions(body.system);
