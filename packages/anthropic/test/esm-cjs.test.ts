@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const NODE = here('../../../node_modules/.bin/node');
+/** Node 22 (the oldest supported line) is a devDependency of the repository too. */
+const NODE22 = here('../../../node_modules/node22/bin/node');
 const FIXTURES = here('./fixtures');
 
 interface SurfaceReport {
@@ -62,8 +64,13 @@ afterAll(async () => {
   await mock.close();
 });
 
-async function spawnFixture(script: string, pkg: string, nodeArgs: string[] = []): Promise<Report> {
-  const { stdout } = await run(NODE, [...nodeArgs, script], {
+async function spawnFixture(
+  script: string,
+  pkg: string,
+  nodeArgs: string[] = [],
+  node = NODE,
+): Promise<Report> {
+  const { stdout } = await run(node, [...nodeArgs, script], {
     cwd: FIXTURES,
     timeout: 20_000,
     env: {
@@ -128,4 +135,10 @@ describe.each(['@anthropic-ai/sdk', 'anthropic0'])('built dist with %s', (pkg) =
       expect(report.cjsSdkLoaded).toBe(false);
     },
   );
+});
+
+describe.runIf(existsSync(NODE22))('on Node 22', () => {
+  it.each(['explicit.mjs', 'instrumentation.cjs'])('%s works', async (script) => {
+    expectMeasured(await spawnFixture(script, '@anthropic-ai/sdk', [], NODE22));
+  });
 });
