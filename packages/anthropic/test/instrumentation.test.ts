@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { AnthropicInstrumentation } from '@llmeter/anthropic';
+import { AnthropicInstrumentation, instrumentAnthropic } from '@llmeter/anthropic';
 import { ATTR, METRIC } from '@llmeter/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
@@ -48,6 +48,12 @@ describe.each([
     expect(spans.map((s) => s.attributes[ATTR.PROVIDER_NAME])).toEqual(['anthropic', 'anthropic']);
     expect(spans[0]?.attributes[ATTR.RESPONSE_ID]).toBe(message.id);
     expect(metrics.count(METRIC.CLIENT_OPERATION_DURATION)).toBe(2);
+  });
+
+  it('with instrumentAnthropic() on the same client: measured once, with its options', async () => {
+    const client = instrumentAnthropic(plain(load()), { provider: 'gateway' });
+    await client.messages.create(BODY);
+    expect(onlySpan((await h.drain()).spans).attributes[ATTR.PROVIDER_NAME]).toBe('gateway');
   });
 
   it('measures the stream helper once, with the SDK span replaced', async () => {
