@@ -19,8 +19,11 @@ export default defineConfig({
       '@llmeter/testing': src('testing'),
       '@llmeter/openai': src('openai'),
       '@llmeter/anthropic': src('anthropic'),
+      '@llmeter/google-genai': src('google-genai'),
       '@llmeter/langchain': src('langchain'),
       '@llmeter/express': src('express'),
+      '@llmeter/ai-sdk': src('ai-sdk'),
+      '@llmeter/mcp': src('mcp'),
     },
   },
   test: {

@@ -1,6 +1,9 @@
-// The Express app: an agent route, a direct streaming route, a Claude route,
-// an OpenAI-compatible serving route, /metrics and /healthz.
+// The Express app: an agent route, direct streaming routes (OpenAI, and
+// Gemini through @google/genai), a Claude route (@anthropic-ai/sdk), an
+// OpenAI-compatible serving route, /metrics and /healthz.
+
 import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import { instrumentAnthropic } from '@llmeter/anthropic';
 import {
   llmeterErrorHandler,
@@ -8,6 +11,7 @@ import {
   llmeterServing,
   metricsHandler,
 } from '@llmeter/express';
+import { instrumentGoogleGenAI } from '@llmeter/google-genai';
 import { instrumentOpenAI } from '@llmeter/openai';
 import express from 'express';
 import OpenAI from 'openai';
@@ -28,6 +32,15 @@ export function createApp({ llmeter, upstream, env = process.env }) {
       fetch: upstream.fetch,
     }),
   );
+  const geminiModel = env.GEMINI_MODEL || 'gemini-2.5-flash';
+  const gemini =
+    upstream.gemini &&
+    instrumentGoogleGenAI(
+      new GoogleGenAI({
+        apiKey: upstream.gemini.apiKey,
+        httpOptions: { baseUrl: upstream.gemini.baseUrl, fetch: upstream.fetch },
+      }),
+    );
 
   // Claude through the Anthropic SDK: the mock LLM speaks its Messages API
   // too (at its root: the SDK adds /v1); otherwise ANTHROPIC_BASE_URL / ANTHROPIC_API_KEY.
@@ -100,6 +113,34 @@ export function createApp({ llmeter, upstream, env = process.env }) {
       data(chunk) {
         usage = chunk.usage ?? usage;
         const content = chunk.choices[0]?.delta?.content;
+        return content ? { content } : undefined;
+      },
+      end: () => `event: done\ndata: ${JSON.stringify({ usage })}\n\n`,
+      error: (message) => `event: error\ndata: ${JSON.stringify({ error: message })}\n\n`,
+    });
+  });
+
+  // The same as /chat/stream through Gemini: {message} → data: {"content": "..."} ... event: done.
+  app.post('/gemini/stream', async (req, res) => {
+    const message = req.body?.message;
+    if (typeof message !== 'string' || message.length === 0) {
+      res.status(400).json({ error: 'body must be {"message": "..."}' });
+      return;
+    }
+    if (!gemini) {
+      res.status(503).json({ error: 'Gemini is not configured (GEMINI_API_KEY)' });
+      return;
+    }
+    const stream = await gemini.models.generateContentStream({
+      model: geminiModel,
+      contents: message,
+      config: { abortSignal: abortOnClose(res) },
+    });
+    let usage;
+    await relaySse(res, stream, {
+      data(chunk) {
+        usage = chunk.usageMetadata ?? usage;
+        const content = chunk.text;
         return content ? { content } : undefined;
       },
       end: () => `event: done\ndata: ${JSON.stringify({ usage })}\n\n`,

@@ -6,6 +6,7 @@ import { behaviorFor, defaultBehavior } from './behavior.js';
 import { chatCompletions } from './chat.js';
 import { completions } from './completions.js';
 import { embeddings, models } from './embeddings.js';
+import { geminiRoute } from './gemini-route.js';
 import { type RequestContext, sendError, wait } from './respond.js';
 import { responses } from './responses.js';
 import { IdSource, type Json } from './tokens.js';
@@ -102,7 +103,7 @@ export async function startMockLLM(options: MockLLMOptions = {}): Promise<MockLL
       nextId: (prefix) => ids.next(prefix),
       requestId: ids.next('req_'),
     };
-    const route = ROUTES[`${req.method} ${path}`];
+    const route = ROUTES[`${req.method} ${path}`] ?? geminiRoute(req.method, path);
     if (!route) {
       sendError(ctx, 404, `Invalid URL (${req.method} ${path})`);
       return;
