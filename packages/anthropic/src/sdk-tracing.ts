@@ -1,5 +1,5 @@
-import { getRecorder, type LLMOperation } from '@llmeter/core';
-import { reportInternalError } from '@llmeter/core/internal';
+import type { LLMOperation } from '@llmeter/core';
+import { getRecorder, reportInternalError } from '@llmeter/core/internal';
 import {
   type Context,
   context,

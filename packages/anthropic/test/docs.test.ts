@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ATTR, LATEST_ATTR } from '@llmeter/core';
+import { ATTR } from '@llmeter/core';
+import { LATEST_ATTR } from '@llmeter/core/internal';
 import { describe, expect, it } from 'vitest';
 import {
   ANTHROPIC_ATTR,

@@ -3,6 +3,9 @@
  * applications do not. Not public API: it is versioned with core, and an
  * adapter must depend on the exact core version it was built with.
  */
+export { LATEST_ATTR } from './constants';
+// The one way to telemetry: adapters describe operations to the recorder.
+export { getRecorder } from './init';
 export { infoOnce, internalLogger, reportInternalError, warnOnce } from './internal-log';
 export {
   MCP_ATTR,
@@ -11,6 +14,7 @@ export {
   MCP_METHOD_TOOLS_CALL,
   MCP_METRIC,
 } from './mcp/names';
+export { renderMetrics } from './prometheus/exposition';
 export {
   activeAgent,
   activeInference,
