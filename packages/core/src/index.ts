@@ -2,6 +2,7 @@ export { type ResolvedConfig, resolveConfig } from './config';
 export * from './constants';
 export { type Cost, PriceBook } from './cost/price-book';
 export { type ModelPrice, PRICE_TABLE } from './cost/price-table';
+export { errorType } from './failure';
 export {
   recordAgentOutcome,
   recordEvaluation,
@@ -41,6 +42,5 @@ export {
   registerOuterInferenceResolver,
 } from './recorder/coordination';
 export { Recorder, type ServedRequest } from './recorder/recorder';
-export { errorType } from './sanitize';
 export { registerSecret, scrubSecrets } from './secrets';
 export type * from './types';

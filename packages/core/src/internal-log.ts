@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { scrubbedError } from './failure';
 import type { InternalLogLevel } from './types';
 
 /**
@@ -58,8 +59,13 @@ export function infoOnce(key: string, message: string, detail?: Record<string, u
 /** An internal failure llmeter swallowed; logged once per site. */
 export function reportInternalError(site: string, error: unknown): void {
   if (!once(`error:${site}`)) return;
-  const err = error instanceof Error ? error : new Error(String(error));
-  logger.error({ err, site }, 'llmeter caught an internal error; the application is unaffected');
+  // Often the application's own hook threw (redact, ignore, agentName, ...): its message,
+  // stack and properties are written scrubbed, like everything else llmeter writes.
+  // Not under `err`: pino's serializer would re-derive the type from the copy.
+  logger.error(
+    { error: scrubbedError(error), site },
+    'llmeter caught an internal error; the application is unaffected',
+  );
 }
 
 export function debugEnabled(): boolean {

@@ -3,7 +3,18 @@
  * applications do not. Not public API: it is versioned with core, and an
  * adapter must depend on the exact core version it was built with.
  */
+
+export {
+  errorMessage,
+  errorType,
+  failSpan,
+  providerErrorType,
+  recordException,
+  scrubbedError,
+} from './failure';
 export { infoOnce, internalLogger, reportInternalError, warnOnce } from './internal-log';
+export { positiveNumber } from './options';
+export { metricsRequestListener } from './prometheus/server';
 export {
   activeAgent,
   activeInference,
@@ -15,5 +26,6 @@ export {
   type OuterInferenceResolver,
   registerOuterInferenceResolver,
 } from './recorder/coordination';
-export { errorType } from './sanitize';
-export { registerSecret, scrubSecrets } from './secrets';
+export type { RetrievalOperation, RetrievalStart } from './recorder/retrieval';
+export { registerSecret, scrubbed, scrubSecrets } from './secrets';
+export { parseToolArguments } from './tool-arguments';

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { getLLMeter, type LLMeter, reportInternalError } from '@llmeter/core';
+import { positiveNumber } from '@llmeter/core/internal';
 import type { Meter, ObservableGauge, ObservableResult } from '@opentelemetry/api';
 import { Gauge, type Registry } from 'prom-client';
 import {
@@ -67,8 +68,8 @@ const MAX_OUTPUT_BYTES = 1024 * 1024;
  * driver or no nvidia-smi means no series and one info line, never an error.
  */
 export function startGpuSampler(options: GpuSamplerOptions = {}): GpuSampler {
-  const intervalMs = positive(options.intervalMs) ?? GPU_SAMPLER_DEFAULTS.INTERVAL_MS;
-  const timeoutMs = positive(options.timeoutMs) ?? GPU_SAMPLER_DEFAULTS.TIMEOUT_MS;
+  const intervalMs = positiveNumber(options.intervalMs) ?? GPU_SAMPLER_DEFAULTS.INTERVAL_MS;
+  const timeoutMs = positiveNumber(options.timeoutMs) ?? GPU_SAMPLER_DEFAULTS.TIMEOUT_MS;
   const binary = options.nvidiaSmiPath || GPU_SAMPLER_DEFAULTS.NVIDIA_SMI;
   const log = new OnceLogger();
   const prom = new PromGauges();
@@ -282,8 +283,4 @@ function labelsOf(gpu: GpuSample): Record<string, string> {
 function meterOf(llmeter: LLMeter | undefined): Meter | undefined {
   const meter = (llmeter as (LLMeter & { meter?: Meter }) | undefined)?.meter;
   return meter && typeof meter.createObservableGauge === 'function' ? meter : undefined;
-}
-
-function positive(value: number | undefined): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }

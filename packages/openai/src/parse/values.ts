@@ -30,12 +30,5 @@ export function stringList(value: unknown): string[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-/** Tool-call arguments arrive as JSON text; record the parsed value when it parses. */
-export function parseArguments(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
+/** Tool-call arguments arrive as JSON text; core records the parsed value when it parses. */
+export { parseToolArguments as parseArguments } from '@llmeter/core/internal';
