@@ -7,10 +7,15 @@ export const MAX_NAME_LENGTH = 256;
 /** A token count above this is a provider bug, not usage. */
 const MAX_TOKEN_COUNT = 2 ** 40;
 
-/** A bounded string, or undefined for anything that is not a non-empty string. */
+/**
+ * A bounded, scrubbed string, or undefined for anything that is not a
+ * non-empty string. Names come from requests and responses too (a response
+ * model, an id) and become span attributes and metric labels; the scrubber
+ * costs a fraction of a microsecond on a name without a credential shape.
+ */
 export function name(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return undefined;
-  return value.length > MAX_NAME_LENGTH ? value.slice(0, MAX_NAME_LENGTH) : value;
+  return scrubbed(value, MAX_NAME_LENGTH);
 }
 
 export function finiteNumber(value: unknown): number | undefined {
