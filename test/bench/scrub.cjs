@@ -12,7 +12,8 @@ const inputs = {
   'error message, no secret (120 chars)':
     'Error: 503 The server had an error while processing your request. Sorry about that! Retry.',
   'error message with a key and a bearer token (160 chars)': `401 Incorrect API key provided: ${key}. Sent Authorization: Bearer ${key.slice(8)}`,
-  'stack trace (2 KiB)': '    at Object.<anonymous> (/app/node_modules/openai/core.js:123:45)\n'.repeat(30),
+  'stack trace (2 KiB)':
+    '    at Object.<anonymous> (/app/node_modules/openai/core.js:123:45)\n'.repeat(30),
   'captured content (16 KiB of prose)': 'The quick brown fox jumps over the lazy dog. '.repeat(364),
 };
 
