@@ -171,7 +171,15 @@ function resolveName<Req extends RequestLike>(
   option: AgentNameOption<Req> | undefined,
   req: Req,
 ): string | undefined {
-  const name = typeof option === 'function' ? option(req) : option;
+  let name: unknown;
+  try {
+    name = typeof option === 'function' ? option(req) : option;
+  } catch (error) {
+    // The application's hook threw: the request is still measured, without an agent (and
+    // the SERVER span already started still ends).
+    reportInternalError('express.agentName', error);
+    return undefined;
+  }
   return typeof name === 'string' && name.length > 0 ? name : undefined;
 }
 
