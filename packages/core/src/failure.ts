@@ -186,8 +186,10 @@ export function failSpan(span: Span, error: unknown, type: string = errorType(er
     return;
   }
   span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-  // exception.type is the error's class, error.type may be the adapter's finer type
-  recordException(span, error, errorType(error));
+  // exception.type is the error's class; for a thrown non-Error (a Responses body's error
+  // object), the operation's type, as before.
+  const own = errorType(error);
+  recordException(span, error, own === ERROR_TYPE_OTHER ? type : own);
 }
 
 const MAX_LOGGED_PROPERTIES = 16;
