@@ -85,12 +85,14 @@ const PROVIDER_ERROR_TYPES: ReadonlySet<string> = new Set([
 const TYPE_SHAPE = /^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$/;
 /** An HTTP status code: a type from a known set of its own. */
 const HTTP_STATUS = /^[1-5][0-9]{2}$/;
+/** A numeric code as a protocol defines it (JSON-RPC's `-32602`, as MCP's conventions ask). */
+const NUMERIC_CODE = /^-?[0-9]{1,6}$/;
 
 /** Whether a string may be an `error.type`: type-shaped and nothing the scrubber would touch. */
 function typeShaped(value: unknown): value is string {
   return (
     typeof value === 'string' &&
-    (TYPE_SHAPE.test(value) || HTTP_STATUS.test(value)) &&
+    (TYPE_SHAPE.test(value) || NUMERIC_CODE.test(value)) &&
     !looksSecret(value)
   );
 }
@@ -110,7 +112,8 @@ export function providerErrorType(value: unknown): string | undefined {
 /**
  * `error.type` for a failure, the same for the same failure on every path:
  * the adapter's explicit type when it is type-shaped (adapters pass their
- * constants, HTTP statuses, or `providerErrorType()` of a body), else the
+ * constants, HTTP statuses, numeric protocol codes, or `providerErrorType()`
+ * of a body), else the
  * error's class name (`RateLimitError`), else the `name` of an Error
  * (`Error` for a plain `new Error()`), else `_OTHER` (a thrown string, a
  * plain object). Never `error.code` or any other property: those come from

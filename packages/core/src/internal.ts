@@ -13,6 +13,13 @@ export {
   scrubbedError,
 } from './failure';
 export { infoOnce, internalLogger, reportInternalError, warnOnce } from './internal-log';
+export {
+  MCP_ATTR,
+  MCP_BUCKETS,
+  MCP_ERROR_TYPE_TOOL,
+  MCP_METHOD_TOOLS_CALL,
+  MCP_METRIC,
+} from './mcp/names';
 export { positiveNumber } from './options';
 export { metricsRequestListener } from './prometheus/server';
 export {
@@ -26,6 +33,13 @@ export {
   type OuterInferenceResolver,
   registerOuterInferenceResolver,
 } from './recorder/coordination';
+export type {
+  McpFailure,
+  McpOperation,
+  McpSession,
+  McpStart,
+  McpTransportInfo,
+} from './recorder/mcp';
 export type { RetrievalOperation, RetrievalStart } from './recorder/retrieval';
 export { registerSecret, scrubbed, scrubSecrets } from './secrets';
 export { parseToolArguments } from './tool-arguments';

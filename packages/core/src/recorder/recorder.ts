@@ -18,6 +18,14 @@ import type {
 } from '../types';
 import { AgentInvocation, Workflow } from './agent';
 import { InferenceOperation } from './inference';
+import {
+  type McpOperation,
+  McpRequest,
+  type McpSession,
+  type McpStart,
+  NOOP_MCP,
+  recordMcpSession,
+} from './mcp';
 import { NOOP_AGENT, NOOP_OPERATION, NOOP_RETRIEVAL, NOOP_TOOL, NOOP_WORKFLOW } from './noop';
 import { Retrieval, type RetrievalOperation, type RetrievalStart } from './retrieval';
 import { type RecorderDeps, setDefined } from './shared';
@@ -99,6 +107,21 @@ export class Recorder {
       reportInternalError('recorder.startRetrieval', error);
       return NOOP_RETRIEVAL;
     }
+  }
+
+  /** One MCP request, sent or handled (@llmeter/mcp). */
+  startMcp(start: McpStart): McpOperation {
+    if (!this.deps) return NOOP_MCP;
+    try {
+      return new McpRequest(this.deps, start);
+    } catch (error) {
+      reportInternalError('recorder.startMcp', error);
+      return NOOP_MCP;
+    }
+  }
+
+  recordMcpSession(session: McpSession): void {
+    this.safely('recorder.recordMcpSession', (deps) => recordMcpSession(deps, session));
   }
 
   recordGuardrail(activation: GuardrailActivation): void {
