@@ -13,6 +13,7 @@ export {
   scrubbedError,
 } from './failure';
 export { infoOnce, internalLogger, reportInternalError, warnOnce } from './internal-log';
+export { type Json, list, num, obj, str } from './json-values';
 export {
   MCP_ATTR,
   MCP_BUCKETS,
