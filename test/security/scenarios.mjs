@@ -7,4 +7,10 @@ export const ADAPTERS = [
   { adapter: 'openai', module: '../../packages/openai/test/fixtures/leak-scenarios.mjs' },
   { adapter: 'langchain', module: '../../packages/langchain/test/fixtures/leak-scenarios.mjs' },
   { adapter: 'express', module: '../../packages/express/test/fixtures/leak-scenarios.mjs' },
+  {
+    adapter: 'google-genai',
+    module: '../../packages/google-genai/test/fixtures/leak-scenarios.mjs',
+  },
+  { adapter: 'mcp', module: '../../packages/mcp/test/fixtures/leak-scenarios.mjs' },
+  { adapter: 'ai-sdk', module: '../../packages/ai-sdk/test/fixtures/leak-scenarios.mjs' },
 ];
