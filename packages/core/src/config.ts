@@ -8,6 +8,8 @@ import {
 import { ENV, SEMCONV_LATEST_OPT_IN } from './constants';
 import { type Env, envBoolean, envKeyValues, envList, envNumber, envString, pick } from './env';
 import { warnOnce } from './internal-log';
+import { positiveNumber } from './options';
+import { scrubSecrets } from './secrets';
 import type {
   InternalLogLevel,
   LLMeterOptions,
@@ -45,6 +47,8 @@ export interface ResolvedConfig {
   /** Most series (attribute sets) per metric, the overflow series included. */
   cardinalityLimit: number;
   logBufferBytes: number;
+  /** The application's own credential patterns, on top of the built-in ones. */
+  secretPatterns: readonly (RegExp | string)[];
 }
 
 const TRACES_EXPORTERS: readonly string[] = ['otlp', 'console', 'none'];
@@ -176,6 +180,10 @@ export function resolveConfig(options: LLMeterOptions, env: Env = process.env): 
         positive('logBufferBytes', options.logBufferBytes),
         envNumber(env, ENV.LLMETER_LOG_BUFFER_BYTES, (n) => n > 0),
       ) ?? DEFAULT_LOG_BUFFER_BYTES,
+    secretPatterns: secretPatterns(
+      options.secretPatterns,
+      envString(env, ENV.LLMETER_SECRET_PATTERNS),
+    ),
   };
 }
 
@@ -246,9 +254,20 @@ function seriesCap(value: number | undefined): number | undefined {
 
 function positive(what: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  if (positiveNumber(value) !== undefined) return value;
   warnOnce(`config:${what}`, `ignoring ${what}: expected a positive number`, { value });
   return undefined;
+}
+
+function secretPatterns(
+  option: readonly (RegExp | string)[] | undefined,
+  fromEnv: string | undefined,
+): readonly (RegExp | string)[] {
+  if (option !== undefined) {
+    if (Array.isArray(option)) return option;
+    warnOnce('config:secretPatterns', 'ignoring secretPatterns: expected an array');
+  }
+  return fromEnv === undefined ? [] : [fromEnv];
 }
 
 function port(what: string, value: number | undefined): number | undefined {
@@ -270,7 +289,7 @@ function withPort(endpoint: string, from: string, to: string): string {
     return url.toString().replace(/\/$/, '');
   } catch {
     warnOnce(`config:endpoint:${endpoint}`, 'ignoring an OTLP endpoint that is not a URL', {
-      endpoint,
+      endpoint: scrubSecrets(endpoint), // it may still hold credentials
     });
     return endpoint;
   }

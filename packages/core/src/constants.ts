@@ -91,6 +91,8 @@ export const OPERATION = {
   EXECUTE_TOOL: 'execute_tool',
   INVOKE_AGENT: 'invoke_agent',
   INVOKE_WORKFLOW: 'invoke_workflow',
+  /** A retriever run (LangChain): a span with the document count, no metric. */
+  RETRIEVAL: 'retrieval',
 } as const;
 
 export const TOKEN_TYPE = { INPUT: 'input', OUTPUT: 'output' } as const;
@@ -233,6 +235,7 @@ export const ENV = {
   LLMETER_PUSHGATEWAY_URL: 'LLMETER_PUSHGATEWAY_URL',
   LLMETER_CARDINALITY_LIMIT: 'LLMETER_CARDINALITY_LIMIT',
   LLMETER_LOG_BUFFER_BYTES: 'LLMETER_LOG_BUFFER_BYTES',
+  LLMETER_SECRET_PATTERNS: 'LLMETER_SECRET_PATTERNS',
   NVIDIA_VISIBLE_DEVICES: 'NVIDIA_VISIBLE_DEVICES',
 } as const;
 

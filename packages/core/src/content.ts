@@ -1,4 +1,5 @@
 import { reportInternalError } from './internal-log';
+import { scrubSecrets } from './secrets';
 import type { GenAIMessage, GenAIMessagePart, RedactHook } from './types';
 
 const TRUNCATED = '…[truncated]';
@@ -40,17 +41,45 @@ export class ContentPolicy {
       : boundedJson(kept, this.maxLength);
   }
 
-  /** Runs the hook; `null` means the hook failed and nothing may be recorded. */
+  /**
+   * Runs the hook, then the scrubber over every string (credential shapes are
+   * replaced even in content the user chose to capture); `null` means the hook
+   * failed and nothing may be recorded.
+   */
   private apply(message: GenAIMessage): GenAIMessage | undefined | null {
-    if (!this.redact) return message;
+    let redacted: GenAIMessage | undefined;
     try {
-      return this.redact(structuredClone(message)) ?? undefined;
+      redacted = this.redact ? (this.redact(structuredClone(message)) ?? undefined) : message;
     } catch (error) {
       // Fail closed: content that could not be redacted is never recorded.
       reportInternalError('content.redact', error);
       return null;
     }
+    try {
+      return redacted && (scrubStrings(redacted, 0) as GenAIMessage);
+    } catch {
+      return null; // unreadable content (a throwing getter): nothing is recorded, as JSON would fail
+    }
   }
+}
+
+const MAX_DEPTH = 32;
+
+/** A copy of `value` with every string scrubbed; deeper than MAX_DEPTH (or a cycle) is cut. */
+function scrubStrings(input: unknown, depth: number): unknown {
+  const value = input;
+  if (typeof value === 'string') return scrubSecrets(value);
+  if (value === null || typeof value !== 'object') return value;
+  // What JSON.stringify would write of it (a Date, a LangChain message): that is what is recorded.
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return scrubStrings(toJSON.call(value), depth + 1);
+  if (depth >= MAX_DEPTH) return TRUNCATED;
+  if (Array.isArray(value)) return value.map((v) => scrubStrings(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    out[scrubSecrets(key)] = scrubStrings((value as Record<string, unknown>)[key], depth + 1);
+  }
+  return out;
 }
 
 /** JSON of `value` no longer than `max` characters that still parses. */

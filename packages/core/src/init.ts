@@ -29,6 +29,7 @@ import {
 import { startMetricsServer } from './prometheus/server';
 import { NOOP_RECORDER, Recorder } from './recorder/recorder';
 import { buildResource, visibleGpuUuids } from './resource';
+import { setSecretPatterns } from './secrets';
 import type { LLMeterOptions } from './types';
 
 /** What init() returns. */
@@ -81,6 +82,12 @@ export function init(options: LLMeterOptions = {}): LLMeter {
   try {
     config = resolveConfig(options ?? {});
     setInternalLogLevel(config.internalLogLevel);
+    const unusable = setSecretPatterns(config.secretPatterns);
+    if (unusable.length > 0) {
+      warnOnce('config:secretPatterns', 'ignoring secret patterns that are not usable', {
+        count: unusable.length,
+      });
+    }
     state[INSTANCE_KEY] = config.disabled
       ? disabledInstance(config, options ?? {})
       : start(options ?? {}, config);

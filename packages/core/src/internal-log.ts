@@ -1,5 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
+import { scrubbedError } from './failure';
 import type { InternalLogLevel } from './types';
 
 /**
@@ -108,8 +109,14 @@ export function internalLog(level: Level, message: string, detail?: Record<strin
 /** An internal failure llmeter swallowed; logged once per site. */
 export function reportInternalError(site: string, error: unknown): void {
   if (!once(`error:${site}`)) return;
-  const err = error instanceof Error ? error : new Error(String(error));
-  emit('error', { err, site }, 'llmeter caught an internal error; the application is unaffected');
+  // Often the application's own hook threw (redact, ignore, agentName, ...): its message,
+  // stack and properties are written scrubbed, like everything else llmeter writes.
+  // Not under `err`: pino's serializer would re-derive the type from the copy.
+  emit(
+    'error',
+    { error: scrubbedError(error), site },
+    'llmeter caught an internal error; the application is unaffected',
+  );
 }
 
 /** For tests: forget what was already reported. */

@@ -9,6 +9,15 @@ export { type ResolvedConfig, resolveConfig } from './config';
 export * from './constants';
 export { type Cost, PriceBook } from './cost/price-book';
 export { type ModelPrice, PRICE_TABLE } from './cost/price-table';
+// Failures: one way to record them, scrubbed, with a low-cardinality error.type.
+export {
+  errorMessage,
+  errorType,
+  failSpan,
+  providerErrorType,
+  recordException,
+  scrubbedError,
+} from './failure';
 // The one way to telemetry: adapters describe operations to the recorder.
 export { getRecorder } from './init';
 // Diagnostics, once per distinct problem.
@@ -19,6 +28,8 @@ export {
   reportInternalError,
   warnOnce,
 } from './internal-log';
+// Tolerant readers of provider bodies.
+export { type Json, list, num, obj, str } from './json-values';
 // MCP operations (client and server requests, sessions).
 export {
   MCP_ATTR,
@@ -34,6 +45,7 @@ export {
   prometheusLabel,
   prometheusName,
 } from './metrics/definitions';
+export { positiveNumber } from './options';
 export {
   OPENMETRICS_CONTENT_TYPE,
   PROMETHEUS_CONTENT_TYPE,
@@ -44,6 +56,7 @@ export {
   type MetricsHandlerOptions,
   type MetricsRequestHandler,
 } from './prometheus/handler';
+export { metricsRequestListener } from './prometheus/server';
 // Calls the caller dropped unconsumed still end.
 export {
   type AbandonmentWatcher,
@@ -71,6 +84,7 @@ export type {
   McpTransportInfo,
 } from './recorder/mcp';
 export { Recorder, type ServedRequest } from './recorder/recorder';
+export type { RetrievalOperation, RetrievalStart } from './recorder/retrieval';
 // Shared helpers every adapter uses rather than re-writing.
-export { errorType } from './sanitize';
-export { registerSecret, scrubSecrets } from './secrets';
+export { registerSecret, scrubbed, scrubSecrets } from './secrets';
+export { parseToolArguments } from './tool-arguments';

@@ -1,4 +1,5 @@
 import { warnOnce } from './internal-log';
+import { scrubbed } from './secrets';
 import type { Usage } from './types';
 
 /** Longest model, tool, agent or server name kept (metric labels must stay bounded). */
@@ -6,10 +7,15 @@ export const MAX_NAME_LENGTH = 256;
 /** A token count above this is a provider bug, not usage. */
 const MAX_TOKEN_COUNT = 2 ** 40;
 
-/** A bounded string, or undefined for anything that is not a non-empty string. */
+/**
+ * A bounded, scrubbed string, or undefined for anything that is not a
+ * non-empty string. Names come from requests and responses too (a response
+ * model, an id) and become span attributes and metric labels; the scrubber
+ * costs a fraction of a microsecond on a name without a credential shape.
+ */
 export function name(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return undefined;
-  return value.length > MAX_NAME_LENGTH ? value.slice(0, MAX_NAME_LENGTH) : value;
+  return scrubbed(value, MAX_NAME_LENGTH);
 }
 
 export function finiteNumber(value: unknown): number | undefined {
@@ -31,7 +37,9 @@ function tokenCount(value: unknown, field: string): number | undefined {
   ) {
     return Math.round(value);
   }
-  warnOnce(`usage:${field}`, `dropping an invalid ${field} token count`, { value: String(value) });
+  warnOnce(`usage:${field}`, `dropping an invalid ${field} token count`, {
+    value: scrubbed(String(value), 64), // a response's value: it could be anything
+  });
   return undefined;
 }
 
@@ -58,40 +66,4 @@ export function stringArray(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const out = value.map(name).filter((v): v is string => v !== undefined);
   return out.length > 0 ? out.slice(0, 64) : undefined;
-}
-
-/** error.type for a failure: the adapter's, else the error class (or its `name`), else `_OTHER`. */
-export function errorType(error: unknown, explicit?: string): string {
-  const given = name(explicit);
-  if (given) return given;
-  try {
-    return derivedErrorType(error);
-  } catch {
-    return '_OTHER'; // an error object with throwing getters
-  }
-}
-
-function derivedErrorType(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
-    if (typeof ctor === 'string' && ctor !== 'Error' && ctor !== 'Object' && ctor.length < 64) {
-      return ctor;
-    }
-    const errName = (error as { name?: unknown }).name;
-    if (typeof errName === 'string' && errName.length > 0 && errName.length < 64) return errName;
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.length < 64) return code;
-  }
-  return '_OTHER';
-}
-
-/** An error's message, safely, for span status. */
-export function errorMessage(error: unknown): string {
-  try {
-    if (error instanceof Error) return error.message.slice(0, 1024);
-    if (typeof error === 'string') return error.slice(0, 1024);
-    return String(error).slice(0, 1024);
-  } catch {
-    return 'unprintable error';
-  }
 }

@@ -116,6 +116,12 @@ export interface LLMeterOptions {
   redact?: RedactHook;
   /** Longest content attribute, in characters, before truncation. Default 16384. */
   maxContentLength?: number;
+  /**
+   * More credential shapes to scrub from everything llmeter exports, on top of
+   * the built-in ones (regular expressions or their sources; applied
+   * case-insensitively). Env: LLMETER_SECRET_PATTERNS (one regular expression).
+   */
+  secretPatterns?: readonly (RegExp | string)[];
 
   /** Price overrides by model name (USD per 1M tokens). Win over LLMETER_PRICES_FILE and the shipped table. */
   prices?: Record<string, ModelPriceInput>;

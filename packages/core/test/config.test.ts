@@ -160,3 +160,26 @@ describe('configuration precedence: option > env > default', () => {
     expect(resolveConfig({}, { OTEL_METRICS_EXPORTER: 'none' }).metricsExporter).toEqual([]);
   });
 });
+
+describe('secretPatterns: option > LLMETER_SECRET_PATTERNS > none', () => {
+  it('takes the option, else the one expression of the env var', () => {
+    const env = { LLMETER_SECRET_PATTERNS: 'acme-[0-9]{6}' };
+    expect(resolveConfig({}, {}).secretPatterns).toEqual([]);
+    expect(resolveConfig({}, env).secretPatterns).toEqual(['acme-[0-9]{6}']);
+    const mine = [/corp_[a-z]+/];
+    expect(resolveConfig({ secretPatterns: mine }, env).secretPatterns).toBe(mine);
+  });
+
+  it('init() applies them to what llmeter records', async () => {
+    const { init } = await import('../src/index');
+    const { scrubSecrets, setSecretPatterns } = await import('../src/secrets');
+    const { quiet, stopLLMeter } = await import('./init-helpers');
+    init({ ...quiet, secretPatterns: ['acme-[0-9]{6}'] });
+    try {
+      expect(scrubSecrets('token ACME-123456')).toBe('token [REDACTED]');
+    } finally {
+      await stopLLMeter();
+      setSecretPatterns([]);
+    }
+  });
+});

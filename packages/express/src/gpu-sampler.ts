@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { getLLMeter } from '@llmeter/core';
-import { reportInternalError } from '@llmeter/core/internal';
+import { positiveNumber, reportInternalError } from '@llmeter/core/internal';
 import type { Meter, ObservableGauge, ObservableResult } from '@opentelemetry/api';
 import { Gauge, type Registry } from 'prom-client';
 import {
@@ -68,8 +68,8 @@ const MAX_OUTPUT_BYTES = 1024 * 1024;
  * driver or no nvidia-smi means no series and one info line, never an error.
  */
 export function startGpuSampler(options: GpuSamplerOptions = {}): GpuSampler {
-  const intervalMs = positive(options.intervalMs) ?? GPU_SAMPLER_DEFAULTS.INTERVAL_MS;
-  const timeoutMs = positive(options.timeoutMs) ?? GPU_SAMPLER_DEFAULTS.TIMEOUT_MS;
+  const intervalMs = positiveNumber(options.intervalMs) ?? GPU_SAMPLER_DEFAULTS.INTERVAL_MS;
+  const timeoutMs = positiveNumber(options.timeoutMs) ?? GPU_SAMPLER_DEFAULTS.TIMEOUT_MS;
   const binary = options.nvidiaSmiPath || GPU_SAMPLER_DEFAULTS.NVIDIA_SMI;
   const log = new OnceLogger();
   const prom = new PromGauges();
@@ -274,8 +274,4 @@ function labelsOf(gpu: GpuSample): Record<string, string> {
     [GPU_LABEL.INDEX]: String(gpu.index),
     [GPU_LABEL.MODEL_NAME]: gpu.name,
   };
-}
-
-function positive(value: number | undefined): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }

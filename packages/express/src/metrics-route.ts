@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getLLMeter, type LLMeter, type MetricsRequestHandler } from '@llmeter/core';
-import { reportInternalError } from '@llmeter/core/internal';
+import { metricsRequestListener, reportInternalError } from '@llmeter/core/internal';
 import type {
   MetricsHandlerOptions,
   MetricsServerHandle,
@@ -35,24 +35,7 @@ export function metricsHandler(options: MetricsHandlerOptions = {}): Middleware<
  */
 export function serveMetrics(options: ServeMetricsOptions): MetricsServerHandle {
   const serve = resolvingHandler(options);
-  const server = createServer((req, res) => {
-    try {
-      const path = (req.url ?? '/').split('?')[0];
-      if (
-        (req.method === 'GET' || req.method === 'HEAD') &&
-        (path === '/metrics' || path === '/')
-      ) {
-        serve(req, res);
-        return;
-      }
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found\n');
-    } catch (error) {
-      reportInternalError('express.serveMetrics', error);
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    }
-  });
+  const server = createServer(metricsRequestListener(serve, 'express.serveMetrics'));
   const host = options.host ?? '0.0.0.0';
   const ready = new Promise<{ host: string; port: number }>((resolve, reject) => {
     server.once('error', reject);

@@ -1,18 +1,22 @@
 import type { ServerResponse } from 'node:http';
 import { getLLMeter } from '@llmeter/core';
-import { getRecorder, reportInternalError } from '@llmeter/core/internal';
+import {
+  failSpan,
+  getRecorder,
+  recordException,
+  reportInternalError,
+  errorType as typeOfError,
+} from '@llmeter/core/internal';
 import {
   type Context,
   context,
   type Span,
   SpanKind,
-  SpanStatusCode,
   type TextMapPropagator,
   trace,
 } from '@opentelemetry/api';
 import { HTTP_ATTR, INSTRUMENTATION_SCOPE } from './constants';
 import { methodAttributes, routeOf, urlPath } from './http';
-import { errorTypeOf } from './internal';
 import { createRequestPropagator, extractRequestContext } from './propagation';
 import { getRequestState, type RequestState, setRequestState } from './request-state';
 import type {
@@ -114,13 +118,7 @@ export function llmeterErrorHandler<Req extends RequestLike = RequestLike>(): Er
         state.errorSeen = true;
         state.error = err;
         state.route ??= routeOf(req);
-        // Only on our own SERVER span: agents record the failure themselves when they end.
-        const span = state.serverSpan;
-        if (span?.isRecording()) {
-          span.recordException(
-            err instanceof Error ? err : { name: errorTypeOf(err), message: String(err) },
-          );
-        }
+        // Recorded when the request ends, through core (scrubbed), on the SERVER span and agents.
       }
     } catch (error) {
       reportInternalError('express.errorHandler', error);
@@ -174,7 +172,15 @@ function resolveName<Req extends RequestLike>(
   option: AgentNameOption<Req> | undefined,
   req: Req,
 ): string | undefined {
-  const name = typeof option === 'function' ? option(req) : option;
+  let name: unknown;
+  try {
+    name = typeof option === 'function' ? option(req) : option;
+  } catch (error) {
+    // The application's hook threw: the request is still measured, without an agent (and
+    // the SERVER span already started still ends).
+    reportInternalError('express.agentName', error);
+    return undefined;
+  }
   return typeof name === 'string' && name.length > 0 ? name : undefined;
 }
 
@@ -211,7 +217,7 @@ function finish(req: RequestLike, res: ServerResponse, state: RequestState): voi
   const status = res.headersSent ? res.statusCode : undefined;
   const failed = state.errorSeen || (status !== undefined && status >= 500);
   const errorType = state.errorSeen
-    ? errorTypeOf(state.error)
+    ? typeOfError(state.error)
     : status !== undefined && status >= 500
       ? String(status)
       : undefined;
@@ -234,10 +240,13 @@ function finish(req: RequestLike, res: ServerResponse, state: RequestState): voi
       }
       if (status !== undefined) span.setAttribute(HTTP_ATTR.RESPONSE_STATUS_CODE, status);
       if (aborted) span.setAttribute(HTTP_ATTR.LLMETER_REQUEST_ABORTED, true);
-      // Server spans: 5xx and unhandled errors are failures; 4xx are the client's.
+      // Server spans: 5xx and unhandled errors are failures; 4xx are the client's, but an
+      // error passed to llmeterErrorHandler stays on record as an exception event.
+      const error = state.errorSeen ? state.error : undefined;
       if (status !== undefined ? status >= 500 : state.errorSeen) {
-        span.setAttribute(HTTP_ATTR.ERROR_TYPE, errorType ?? String(status));
-        span.setStatus({ code: SpanStatusCode.ERROR });
+        failSpan(span, error, errorType ?? String(status));
+      } else if (state.errorSeen) {
+        recordException(span, error);
       }
     }
   } finally {

@@ -134,6 +134,10 @@ describe.each(EXPRESS_VERSIONS)('%s: errors', (_n, express) => {
     });
     running = await start(app);
     expect(await (await fetch(`${running.url}/ok`)).text()).toBe('fine');
+    // the request is still measured: its SERVER span ends, without an agent
+    const server = await spanNamed(t, (s) => s.kind === SpanKind.SERVER);
+    expect(server.attributes['http.response.status_code']).toBe(200);
+    expect(t.spans().filter((s) => s.name.startsWith('invoke_agent'))).toHaveLength(0);
   });
 
   it('works before init() and when llmeter is shut down (no-op, request untouched)', async () => {

@@ -201,12 +201,12 @@ describe.each(EXPRESS_VERSIONS)('%s: serving-side GenAI metrics', (_n, express) 
     a.post('/v1/chat/completions', llmeterServing(), (_req, res) => {
       res.setHeader('content-type', 'text/event-stream');
       res.write(`data: ${JSON.stringify(chunk('a'))}\n\n`);
-      res.end(`data: ${JSON.stringify({ error: { type: 'engine_dead', message: 'x' } })}\n\n`);
+      res.end(`data: ${JSON.stringify({ error: { type: 'server_error', message: 'x' } })}\n\n`);
     });
     running = await start(a);
     await (await post(`${running.url}/v1/chat/completions`, {})).text();
     const { duration } = await servedMetrics();
-    expect(duration[0]!.attributes[ATTR.ERROR_TYPE]).toBe('engine_dead');
+    expect(duration[0]!.attributes[ATTR.ERROR_TYPE]).toBe('server_error');
   });
 
   it('records a stream the client abandoned as aborted', async () => {

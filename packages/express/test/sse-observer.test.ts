@@ -55,8 +55,16 @@ describe('payloadFacts', () => {
       model: 'm',
       completionTokens: 9,
     });
-    expect(payloadFacts({ error: { type: 'rate_limit' } }).errorType).toBe('rate_limit');
-    expect(payloadFacts({ error: { type: 'has spaces and {json}' } }).errorType).toBe('error');
+    expect(payloadFacts({ error: { type: 'rate_limit_error' } }).errorType).toBe(
+      'rate_limit_error',
+    );
+    expect(payloadFacts({ error: { code: 'server_error' } }).errorType).toBe('server_error');
+    // A body's own words are data, not a type: only known provider types pass.
+    expect(payloadFacts({ error: { type: 'has spaces and {json}' } }).errorType).toBe('_OTHER');
+    expect(payloadFacts({ error: { type: 'engine_dead' } }).errorType).toBe('_OTHER');
+    expect(
+      payloadFacts({ error: { type: 'x', code: 'sk-proj-abcdefghijklmnopqrstuvwx' } }).errorType,
+    ).toBe('_OTHER');
     expect(payloadFacts(null)).toEqual({ content: false });
   });
 });

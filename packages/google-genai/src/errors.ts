@@ -1,3 +1,4 @@
+import { providerErrorType } from '@llmeter/core/internal';
 import { ERROR_TYPE } from './constants';
 
 /** Google's canonical status in an `ApiError` message (`"status": "RESOURCE_EXHAUSTED"`, `got status: UNAVAILABLE.`). */
@@ -18,7 +19,8 @@ export function errorTypeOf(error: unknown): string | undefined {
     if (e.name !== 'ApiError' || typeof e.status !== 'number') return undefined;
     const message = typeof e.message === 'string' ? e.message.slice(0, 4096) : '';
     const match = GOOGLE_STATUS.exec(message);
-    return match?.[1] ?? match?.[2] ?? String(e.status);
+    // Read from a response's text: only a status Google defines may become the type.
+    return providerErrorType(match?.[1] ?? match?.[2]) ?? String(e.status);
   } catch {
     return undefined; // an error object with throwing getters: core's default
   }

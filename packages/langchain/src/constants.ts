@@ -1,3 +1,5 @@
+import { OPERATION } from '@llmeter/core';
+
 /**
  * Every name this adapter emits or reads from LangChain, in one place.
  * Attribute and metric names shared with the other adapters come from
@@ -37,7 +39,7 @@ export const LC_EVENT = {
 } as const;
 
 /** `gen_ai.operation.name` and span-name prefix of retriever spans. */
-export const RETRIEVAL_OPERATION = 'retrieval';
+export const RETRIEVAL_OPERATION = OPERATION.RETRIEVAL;
 
 /** Defaults of the handler's bounds. */
 export const DEFAULT_MAX_RUNS = 10_000;

@@ -1,9 +1,8 @@
-import { ATTR, getLLMeter } from '@llmeter/core';
-import { getRecorder, reportInternalError } from '@llmeter/core/internal';
-import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { LC_ATTR, RETRIEVAL_OPERATION } from './constants';
+import { getRecorder } from '@llmeter/core/internal';
+import { context } from '@opentelemetry/api';
+import { LC_ATTR } from './constants';
 import { type Run, type RunStore, runById } from './run-store';
-import { errorTypeOf, readSafely } from './shared';
+import { readSafely } from './shared';
 import { asRecord, asString, lastId } from './util';
 
 export interface RetrieverRunStart {
@@ -14,70 +13,45 @@ export interface RetrieverRunStart {
 }
 
 /**
- * A retriever run: a `retrieval {name}` span with the number of documents
- * returned (`llmeter.retrieval.documents`). Core has no retrieval operation,
- * so the span comes from llmeter's tracer directly; it records no metric.
+ * A retriever run: core's retrieval operation, a `retrieval {name}` span with
+ * the number of documents returned (`llmeter.retrieval.documents`) and no
+ * metric of its own.
  */
 export function startRetrieverRun(store: RunStore, start: RetrieverRunStart): void {
   const startTime = performance.now();
   if (store.isTracked(start.runId)) return;
-  const tracer = getLLMeter()?.tracer;
-  if (!tracer || !getRecorder().enabled) return;
+  const recorder = getRecorder();
+  if (!recorder.enabled) return;
   const parentContext = runById(start.parentRunId)?.context ?? context.active();
   const name =
     readSafely('retrieverName', () => {
       const serialized = asRecord(start.serialized);
       return asString(start.runName) ?? asString(serialized.name) ?? lastId(serialized);
     }) ?? 'retriever';
-  const span = tracer.startSpan(
-    `${RETRIEVAL_OPERATION} ${name}`,
-    {
-      kind: SpanKind.INTERNAL,
-      attributes: { [ATTR.OPERATION_NAME]: RETRIEVAL_OPERATION, [LC_ATTR.RETRIEVER_NAME]: name },
-      startTime: performance.timeOrigin + startTime,
-    },
+  const retrieval = recorder.startRetrieval({
+    name,
     parentContext,
-  );
+    attributes: { [LC_ATTR.RETRIEVER_NAME]: name },
+    startTime,
+  });
   const run: Run = {
     id: start.runId,
     kind: 'retriever',
     parentId: start.parentRunId,
-    context: trace.setSpan(parentContext, span),
+    context: retrieval.context,
     startedAt: startTime,
     end(documents) {
-      endSpan(span, () => {
-        const n = Array.isArray(documents) ? documents.length : 0;
-        span.setAttribute(ATTR.RETRIEVAL_DOCUMENT_COUNT, n);
-      });
+      // A hostile payload costs the count, never the span's end.
+      retrieval.end(
+        readSafely('retrieverDocuments', () => (Array.isArray(documents) ? documents.length : 0)),
+      );
     },
     fail(error) {
-      endSpan(span, () => {
-        span.setAttribute(ATTR.ERROR_TYPE, errorTypeOf(error));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(error) });
-        if (error instanceof Error) span.recordException(error);
-      });
+      retrieval.fail(error);
     },
     evict() {
-      endSpan(span, () => span.setAttribute(LC_ATTR.RUN_EVICTED, true));
+      retrieval.end(undefined, { [LC_ATTR.RUN_EVICTED]: true });
     },
   };
   store.add(run);
-}
-
-/** Sets the closing attributes, then ends the span whatever happened. */
-function endSpan(span: Span, before: () => void): void {
-  try {
-    if (span.isRecording()) before();
-  } catch (error) {
-    reportInternalError('langchain.retriever.end', error);
-  }
-  span.end();
-}
-
-function messageOf(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message.slice(0, 1024) : String(error).slice(0, 1024);
-  } catch {
-    return 'unprintable error';
-  }
 }

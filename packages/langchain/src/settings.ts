@@ -1,4 +1,5 @@
 import { getLLMeter } from '@llmeter/core';
+import { positiveNumber } from '@llmeter/core/internal';
 import { DEFAULT_AGENT_NAME, DEFAULT_MAX_RUNS, DEFAULT_RUN_TTL_MS } from './constants';
 import type { ChainRunInfo, LLMeterCallbackHandlerOptions } from './types';
 
@@ -18,10 +19,6 @@ export interface Settings {
   openAIBaseUrl: string | undefined;
 }
 
-function positive(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
@@ -39,8 +36,8 @@ export function resolveSettings(options: LLMeterCallbackHandlerOptions | undefin
     captureContent: typeof o.captureContent === 'boolean' ? o.captureContent : undefined,
     provider: nonEmpty(o.provider),
     estimatedUsage: o.estimatedUsage === true,
-    maxRuns: Math.floor(positive(o.maxRuns, DEFAULT_MAX_RUNS)),
-    runTtlMs: positive(o.runTtlMs, DEFAULT_RUN_TTL_MS),
+    maxRuns: Math.floor(positiveNumber(o.maxRuns) ?? DEFAULT_MAX_RUNS),
+    runTtlMs: positiveNumber(o.runTtlMs) ?? DEFAULT_RUN_TTL_MS,
     openAIBaseUrl: nonEmpty(process.env.OPENAI_BASE_URL),
   };
 }

@@ -1,4 +1,4 @@
-import { errorType, reportInternalError } from '@llmeter/core/internal';
+import { reportInternalError } from '@llmeter/core/internal';
 import { META } from './constants';
 import { asRecord, asString } from './util';
 
@@ -13,9 +13,6 @@ export function conversationIdOf(metadata: unknown): string | undefined {
     );
   });
 }
-
-/** error.type for errors this package records itself (retrievers): core's rule, so both agree. */
-export const errorTypeOf = errorType;
 
 /** The error's name, for telling LangGraph control flow from failures. */
 export function errorName(error: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { getRecorder } from '@llmeter/core/internal';
+import { getRecorder, parseToolArguments } from '@llmeter/core/internal';
 import { context } from '@opentelemetry/api';
 import { LC_ATTR } from './constants';
 import { textOf } from './messages';
@@ -61,19 +61,8 @@ export function startToolRun(store: RunStore, settings: Settings, start: ToolRun
 }
 
 function readArguments(input: unknown): unknown {
-  return readSafely('toolArguments', () => parseArguments(input));
-}
-
-/** LangChain passes tool input as a string, JSON for structured tools. */
-function parseArguments(input: unknown): unknown {
-  if (typeof input !== 'string') return input;
-  const first = input.trimStart()[0];
-  if (first !== '{' && first !== '[') return input;
-  try {
-    return JSON.parse(input);
-  } catch {
-    return input;
-  }
+  // LangChain passes tool input as a string, JSON for structured tools.
+  return readSafely('toolArguments', () => parseToolArguments(input));
 }
 
 /** A ToolMessage's content, or the raw output; LangGraph `Command`s and other objects as they are. */

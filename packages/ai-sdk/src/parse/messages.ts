@@ -1,4 +1,5 @@
 import type { GenAIMessage, GenAIMessagePart } from '@llmeter/core';
+import { parseToolArguments } from '@llmeter/core/internal';
 import { type Json, obj, str } from './values';
 
 /**
@@ -20,22 +21,12 @@ function part(value: unknown): GenAIMessagePart | undefined {
         type: 'tool_call',
         id: str(p.toolCallId),
         name: str(p.toolName) ?? 'unknown',
-        arguments: parseInput(p.input),
+        arguments: parseToolArguments(p.input),
       };
     case 'tool-result':
       return { type: 'tool_call_response', id: str(p.toolCallId), response: p.output };
     default:
       return { type };
-  }
-}
-
-/** Provider tool-call inputs are JSON text; the events' are parsed already. */
-function parseInput(input: unknown): unknown {
-  if (typeof input !== 'string') return input;
-  try {
-    return JSON.parse(input);
-  } catch {
-    return input;
   }
 }
 

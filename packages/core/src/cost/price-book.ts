@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { errorMessage } from '../failure';
 import { warnOnce } from '../internal-log';
 import type { ModelPriceInput, Usage } from '../types';
 import { lookupPrice } from './model-names';
@@ -79,7 +80,7 @@ function readPricesFile(file: string): Record<string, ModelPriceInput> | undefin
   } catch (error) {
     warnOnce(`prices-file:${file}`, 'ignoring LLMETER_PRICES_FILE: cannot read it', {
       file,
-      error: String(error),
+      error: errorMessage(error), // a JSON error quotes the file's text: scrubbed
     });
   }
   return undefined;

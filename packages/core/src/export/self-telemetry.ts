@@ -3,6 +3,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR } from '../constants';
+import { errorMessage } from '../failure';
 import { internalLog, warnOnce } from '../internal-log';
 import type { MetricSet } from '../metrics/metric-set';
 
@@ -57,7 +58,8 @@ export class SelfTelemetry {
       warnOnce(
         `export:${signal}`,
         `llmeter ${signal} export failed; the application is unaffected, and later failures are only counted (llmeter_sdk_exports_failed_total)`,
-        { signal, error: result.error?.message },
+        // A collector's or proxy's answer may echo the request's auth header: scrubbed.
+        { signal, error: result.error === undefined ? undefined : errorMessage(result.error) },
       );
     }
   }

@@ -1,6 +1,40 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { infoOnce, reportInternalError } from '../internal-log';
 import type { MetricsRequestHandler } from './handler';
+
+/**
+ * The routing of a port that serves only /metrics, shared by the standalone
+ * listener and @llmeter/express's `serveMetrics()`: `GET` and `HEAD` of
+ * `/metrics` or `/` go to `handler` (for HEAD, Node sends the headers and
+ * drops the body), anything else is a 404. Never throws into the server.
+ */
+export function metricsRequestListener(
+  handler: MetricsRequestHandler,
+  site = 'metrics.server',
+): RequestListener {
+  return (req, res) => {
+    try {
+      const path = (req.url ?? '/').split('?')[0];
+      if (
+        (req.method === 'GET' || req.method === 'HEAD') &&
+        (path === '/metrics' || path === '/')
+      ) {
+        handler(req, res);
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found\n');
+    } catch (error) {
+      reportInternalError(site, error);
+      try {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      } catch {
+        // the connection is gone
+      }
+    }
+  };
+}
 
 /**
  * A standalone listener serving /metrics on its own port (LLMETER_METRICS_PORT),
@@ -12,15 +46,7 @@ export function startMetricsServer(
   port: number,
   host: string,
 ): Server {
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && (path === '/metrics' || path === '/')) {
-      handler(req, res);
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('not found\n');
-  });
+  const server = createServer(metricsRequestListener(handler));
   server.on('error', (error) => reportInternalError('metrics.server', error));
   server.listen(port, host, () => {
     const address = server.address();

@@ -7,11 +7,12 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { ATTR, DEFAULT_PROVIDER, OPERATION } from '../constants';
+import { failSpan, errorType as resolveErrorType } from '../failure';
 import { reportInternalError } from '../internal-log';
 import * as clean from '../sanitize';
 import type { AgentOperation, AgentStart, WorkflowOperation, WorkflowStart } from '../types';
 import { AGENT_KEY, type AgentLink } from './context-keys';
-import { epochMs, exemplarOf, failSpan, type RecorderDeps, setDefined } from './shared';
+import { epochMs, exemplarOf, type RecorderDeps, setDefined, startInternalSpan } from './shared';
 
 /**
  * One agent invocation: an `invoke_agent` span, its duration, and the number
@@ -64,7 +65,7 @@ export class AgentInvocation implements AgentOperation, AgentLink {
   }
 
   fail(error: unknown, errorType?: string): void {
-    this.finish(error, clean.errorType(error, errorType));
+    this.finish(error, resolveErrorType(error, errorType));
   }
 
   private finish(error: unknown, errorType: string | undefined): void {
@@ -104,28 +105,22 @@ export class Workflow implements WorkflowOperation {
   private ended = false;
 
   constructor(deps: RecorderDeps, start: WorkflowStart) {
-    const parent = start.parentContext ?? context.active();
     const name = clean.name(start.name) ?? 'workflow';
-    const attrs: Attributes = {
-      [ATTR.OPERATION_NAME]: OPERATION.INVOKE_WORKFLOW,
-      [ATTR.LLMETER_WORKFLOW_NAME]: name,
-    };
-    const extra = start.attributes;
-    if (extra && typeof extra === 'object') {
-      for (const key of Object.keys(extra)) setDefined(attrs, key, extra[key]);
-    }
-    const startTime = clean.finiteNumber(start.startTime) ?? performance.now();
-    this.span = deps.tracer.startSpan(
-      `${OPERATION.INVOKE_WORKFLOW} ${name}`,
-      { kind: SpanKind.INTERNAL, attributes: attrs, startTime: epochMs(startTime) },
-      parent,
+    const started = startInternalSpan(
+      deps,
+      OPERATION.INVOKE_WORKFLOW,
+      name,
+      { [ATTR.LLMETER_WORKFLOW_NAME]: name },
+      start,
     );
-    this.context = trace.setSpan(parent, this.span);
+    this.span = started.span;
+    this.context = started.context;
   }
 
   end(attributes?: Attributes): void {
     if (this.ended) return;
     this.ended = true;
+    const endTime = performance.now();
     try {
       if (attributes && this.span.isRecording()) {
         const attrs: Attributes = {};
@@ -135,13 +130,14 @@ export class Workflow implements WorkflowOperation {
     } catch (e) {
       reportInternalError('workflow.end', e);
     }
-    this.span.end();
+    // The same clock as the start time, as the other operations end theirs.
+    this.span.end(epochMs(endTime));
   }
 
   fail(error: unknown, errorType?: string): void {
     if (this.ended) return;
     try {
-      failSpan(this.span, error, clean.errorType(error, errorType));
+      failSpan(this.span, error, resolveErrorType(error, errorType));
     } catch (e) {
       reportInternalError('workflow.fail', e);
     }

@@ -7,6 +7,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { ATTR, DEFAULT_PROVIDER, LATEST_ATTR, OPERATION } from '../constants';
+import { failSpan, errorType as resolveErrorType } from '../failure';
 import { reportInternalError } from '../internal-log';
 import * as clean from '../sanitize';
 import type { LLMOperation, LLMOperationResult, LLMOperationStart, Usage } from '../types';
@@ -20,7 +21,7 @@ import {
 import { findOuterInference, type ObservedRun, observeInference } from './coordination';
 import { recordInferenceMetrics } from './inference-metrics';
 import { type EndSeries, type StartSeries, startSeries } from './series-attributes';
-import { epochMs, exemplarOf, failSpan, type RecorderDeps, setDefined } from './shared';
+import { epochMs, exemplarOf, type RecorderDeps, setDefined } from './shared';
 
 /**
  * One LLM call from request to last chunk. Adapters call chunk()/update() as
@@ -125,7 +126,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
   }
 
   fail(error: unknown, result?: LLMOperationResult & { errorType?: string }): void {
-    this.finish(result, error, clean.errorType(error, result?.errorType));
+    this.finish(result, error, resolveErrorType(error, result?.errorType));
   }
 
   /** A nested operation's measurements win: they were taken closer to the wire. */

@@ -9,12 +9,13 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { ATTR, OPERATION } from '../constants';
+import { failSpan, MAX_ERROR_MESSAGE, errorType as resolveErrorType } from '../failure';
 import { reportInternalError } from '../internal-log';
 import { MCP_ATTR, MCP_ERROR_TYPE_TOOL, MCP_METHOD_TOOLS_CALL } from '../mcp/names';
 import * as clean from '../sanitize';
-import { scrubSecrets } from '../secrets';
+import { scrubbed } from '../secrets';
 import { activeAgent, activeTool, TOOL_KEY, type ToolLink } from './context-keys';
-import { epochMs, exemplarOf, failSpan, type RecorderDeps, setDefined } from './shared';
+import { epochMs, exemplarOf, type RecorderDeps, setDefined } from './shared';
 
 /** How an MCP session travels (the conventions' "Recording MCP transport" table). */
 export interface McpTransportInfo {
@@ -194,7 +195,7 @@ export class McpRequest implements McpOperation, ToolLink {
     const code = failure?.statusCode;
     const status = typeof code === 'number' || typeof code === 'string' ? String(code) : undefined;
     this.statusMessage = typeof failure?.message === 'string' ? failure.message : undefined;
-    this.finish(error, clean.errorType(error, failure?.errorType), status, undefined);
+    this.finish(error, resolveErrorType(error, failure?.errorType), status, undefined);
   }
 
   private finish(
@@ -222,7 +223,7 @@ export class McpRequest implements McpOperation, ToolLink {
         } else if (errorType !== undefined) {
           failSpan(this.span, error, errorType);
           if (this.statusMessage !== undefined) {
-            const message = scrubSecrets(this.statusMessage.slice(0, 1024));
+            const message = scrubbed(this.statusMessage, MAX_ERROR_MESSAGE); // scrub, then cut
             this.span.setStatus({ code: SpanStatusCode.ERROR, message });
           }
         } else if (this.isToolCall && result !== undefined) {
@@ -258,7 +259,9 @@ export function recordMcpSession(deps: RecorderDeps, session: McpSession): void 
   if (seconds === undefined || seconds < 0) return;
   const client = session.side !== 'server';
   const attrs: Attributes = {};
-  setDefined(attrs, ATTR.ERROR_TYPE, clean.name(session.errorType));
+  if (session.errorType !== undefined) {
+    attrs[ATTR.ERROR_TYPE] = resolveErrorType(undefined, session.errorType);
+  }
   setDefined(attrs, MCP_ATTR.PROTOCOL_VERSION, clean.name(session.protocolVersion));
   const jsonrpc = clean.name(session.jsonrpcVersion);
   if (jsonrpc !== JSONRPC_DEFAULT) setDefined(attrs, MCP_ATTR.JSONRPC_PROTOCOL_VERSION, jsonrpc);

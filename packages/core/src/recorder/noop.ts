@@ -1,5 +1,6 @@
 import { context, trace } from '@opentelemetry/api';
 import type { AgentOperation, LLMOperation, ToolOperation, WorkflowOperation } from '../types';
+import type { RetrievalOperation } from './retrieval';
 
 /**
  * Handles returned when llmeter is disabled, not initialised, or failed to
@@ -47,6 +48,15 @@ export const NOOP_AGENT: AgentOperation = {
 };
 
 export const NOOP_WORKFLOW: WorkflowOperation = {
+  span,
+  get context() {
+    return context.active();
+  },
+  end: noop,
+  fail: noop,
+};
+
+export const NOOP_RETRIEVAL: RetrievalOperation = {
   span,
   get context() {
     return context.active();

@@ -1,5 +1,6 @@
 import { type Attributes, context, trace } from '@opentelemetry/api';
 import { ATTR } from '../constants';
+import { errorType as resolveErrorType } from '../failure';
 import { reportInternalError } from '../internal-log';
 import * as clean from '../sanitize';
 import type {
@@ -26,7 +27,8 @@ import {
   NOOP_MCP,
   recordMcpSession,
 } from './mcp';
-import { NOOP_AGENT, NOOP_OPERATION, NOOP_TOOL, NOOP_WORKFLOW } from './noop';
+import { NOOP_AGENT, NOOP_OPERATION, NOOP_RETRIEVAL, NOOP_TOOL, NOOP_WORKFLOW } from './noop';
+import { Retrieval, type RetrievalOperation, type RetrievalStart } from './retrieval';
 import { type RecorderDeps, setDefined } from './shared';
 import { ToolExecution } from './tool';
 
@@ -103,6 +105,16 @@ export class Recorder {
     }
   }
 
+  startRetrieval(start: RetrievalStart): RetrievalOperation {
+    if (!this.deps) return NOOP_RETRIEVAL;
+    try {
+      return new Retrieval(this.deps, start ?? { name: 'retriever' });
+    } catch (error) {
+      reportInternalError('recorder.startRetrieval', error);
+      return NOOP_RETRIEVAL;
+    }
+  }
+
   /** One MCP request, sent or handled (@llmeter/mcp). */
   startMcp(start: McpStart): McpOperation {
     if (!this.deps) return NOOP_MCP;
@@ -161,7 +173,11 @@ export class Recorder {
       setDefined(attrs, ATTR.RESPONSE_MODEL, clean.name(request.responseModel));
       setDefined(attrs, ATTR.SERVER_ADDRESS, clean.name(request.serverAddress));
       setDefined(attrs, ATTR.SERVER_PORT, clean.port(request.serverPort));
-      const errorType = clean.name(request.errorType);
+      // A type from a known set (a status, a provider type), never the body's own words.
+      const errorType =
+        request.errorType === undefined
+          ? undefined
+          : resolveErrorType(undefined, request.errorType);
       const withError = errorType ? { ...attrs, [ATTR.ERROR_TYPE]: errorType } : attrs;
       const metrics = deps.metrics;
       const duration = clean.finiteNumber(request.durationS);

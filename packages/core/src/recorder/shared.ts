@@ -1,13 +1,12 @@
-import type { Attributes, Span } from '@opentelemetry/api';
-import { SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
+import { context, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { ATTR } from '../constants';
 import type { ContentPolicy } from '../content';
 import type { PriceBook } from '../cost/price-book';
 import type { MetricSet } from '../metrics/metric-set';
 import type { Exemplar } from '../metrics/prom-sink';
 import type { OperationLog } from '../operation-log';
-import { errorMessage } from '../sanitize';
-import { scrubSecrets } from '../secrets';
+import * as clean from '../sanitize';
 import type { SemconvMode } from '../types';
 
 /** What every operation needs from the recorder. */
@@ -43,20 +42,28 @@ export function setDefined(target: Attributes, key: string, value: unknown): voi
   }
 }
 
-/** Marks a span failed: status ERROR, error.type and an exception event. */
-export function failSpan(span: Span, error: unknown, type: string): void {
-  if (!span.isRecording()) return;
-  span.setAttribute(ATTR.ERROR_TYPE, type);
-  // The user's error stays untouched; what is recorded of it is scrubbed of credentials.
-  const message = scrubSecrets(errorMessage(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
-  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : undefined;
-  // As the SDK would record the Error itself: a `code` (e.g. an APIError's) names the type.
-  const code = (error as { code?: unknown } | null)?.code;
-  span.recordException({
-    name: error instanceof Error ? error.name : type,
-    message,
-    ...((typeof code === 'string' || typeof code === 'number') && { code }),
-    ...(stack !== undefined && { stack: scrubSecrets(stack.slice(0, 8192)) }),
-  });
+/**
+ * The INTERNAL span `{operation} {name}` of an operation with no metrics of
+ * its own (a workflow, a retrieval), with the caller's extra attributes.
+ */
+export function startInternalSpan(
+  deps: RecorderDeps,
+  operation: string,
+  name: string,
+  attrs: Attributes,
+  start: { parentContext?: Context; attributes?: Attributes; startTime?: number },
+): { span: Span; context: Context } {
+  const parent = start.parentContext ?? context.active();
+  const all: Attributes = { [ATTR.OPERATION_NAME]: operation, ...attrs };
+  const extra = start.attributes;
+  if (extra && typeof extra === 'object') {
+    for (const key of Object.keys(extra)) setDefined(all, key, extra[key]);
+  }
+  const startTime = clean.finiteNumber(start.startTime) ?? performance.now();
+  const span = deps.tracer.startSpan(
+    `${operation} ${name}`,
+    { kind: SpanKind.INTERNAL, attributes: all, startTime: epochMs(startTime) },
+    parent,
+  );
+  return { span, context: trace.setSpan(parent, span) };
 }

@@ -7,11 +7,12 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { ATTR, OPERATION } from '../constants';
+import { failSpan, errorType as resolveErrorType } from '../failure';
 import { reportInternalError } from '../internal-log';
 import * as clean from '../sanitize';
 import type { ToolOperation, ToolStart } from '../types';
 import { activeAgent, TOOL_KEY, type ToolLink } from './context-keys';
-import { epochMs, exemplarOf, failSpan, type RecorderDeps, setDefined } from './shared';
+import { epochMs, exemplarOf, type RecorderDeps, setDefined } from './shared';
 
 /** One tool execution: an `execute_tool` span and `gen_ai.execute_tool.duration`. */
 export class ToolExecution implements ToolOperation, ToolLink {
@@ -61,7 +62,7 @@ export class ToolExecution implements ToolOperation, ToolLink {
   }
 
   fail(error: unknown, errorType?: string): void {
-    this.finish(error, clean.errorType(error, errorType), undefined);
+    this.finish(error, resolveErrorType(error, errorType), undefined);
   }
 
   private finish(error: unknown, errorType: string | undefined, result: unknown): void {

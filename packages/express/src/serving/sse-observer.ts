@@ -1,3 +1,4 @@
+import { ERROR_TYPE_OTHER, providerErrorType } from '@llmeter/core/internal';
 import { MAX_PENDING_EVENT_CHARS } from '../constants';
 
 /** What one parsed payload (an SSE event or a JSON body) says about the response. */
@@ -89,8 +90,6 @@ export class SseParser {
   }
 }
 
-const ERROR_TYPE_SHAPE = /^[A-Za-z0-9_.-]{1,64}$/;
-
 /**
  * Reads an OpenAI-compatible payload: a chat/completions chunk or body, a
  * legacy completions one, an embeddings one, or an error object.
@@ -105,7 +104,7 @@ export function payloadFacts(payload: unknown): PayloadFacts {
     const n = usage.completion_tokens ?? usage.output_tokens;
     if (typeof n === 'number' && Number.isInteger(n) && n >= 0) facts.completionTokens = n;
   }
-  if (p.error !== undefined && p.error !== null) facts.errorType = errorTypeOf(p.error);
+  if (p.error !== undefined && p.error !== null) facts.errorType = payloadErrorType(p.error);
   if (Array.isArray(p.choices)) {
     for (const choice of p.choices) {
       if (choiceHasContent(choice)) {
@@ -136,13 +135,16 @@ function nonEmpty(value: unknown): boolean {
   return typeof value === 'string' ? value.length > 0 : Array.isArray(value) && value.length > 0;
 }
 
-/** A bounded `error.type` from an OpenAI-style error object (the app's own vocabulary). */
-function errorTypeOf(error: unknown): string {
+/**
+ * `error.type` of an OpenAI-style error object the route wrote: its `type`
+ * or `code` when that is a provider error type core knows, else `_OTHER`.
+ * Anything else in a body is data, not a type, and could hold anything.
+ */
+function payloadErrorType(error: unknown): string {
   if (error && typeof error === 'object') {
     const e = error as Record<string, unknown>;
-    for (const candidate of [e.type, e.code]) {
-      if (typeof candidate === 'string' && ERROR_TYPE_SHAPE.test(candidate)) return candidate;
-    }
+    const known = providerErrorType(e.type) ?? providerErrorType(e.code);
+    if (known !== undefined) return known;
   }
-  return 'error';
+  return ERROR_TYPE_OTHER;
 }

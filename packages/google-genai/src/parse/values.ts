@@ -1,26 +1,11 @@
 /**
- * Tolerant readers for request parameters and response bodies, which may
- * hold anything (a gateway, a proxy, a future API version): they return
- * undefined for what they cannot use instead of throwing.
+ * Tolerant readers for request parameters and response bodies: core's shared
+ * ones, and what only Google's bodies need.
  */
 
-export type Json = Record<string, unknown>;
+import { list, str } from '@llmeter/core/internal';
 
-export function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' ? (value as Json) : undefined;
-}
-
-export function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-export function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-export function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
+export { type Json, list, num, obj, str } from '@llmeter/core/internal';
 
 export function strings(value: unknown): string[] | undefined {
   const out = list(value).filter((v): v is string => typeof v === 'string');

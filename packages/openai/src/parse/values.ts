@@ -1,26 +1,9 @@
 /**
- * Tolerant readers for request and response bodies. Bodies come from users
- * and servers (OpenAI-compatible ones included) and may hold anything; these
- * return undefined for what they cannot use instead of throwing.
+ * Tolerant readers for request and response bodies: core's shared ones, and
+ * what only OpenAI's bodies need.
  */
 
-export type Json = Record<string, unknown>;
-
-export function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' ? (value as Json) : undefined;
-}
-
-export function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-export function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-export function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
+export { type Json, list, num, obj, str } from '@llmeter/core/internal';
 
 /** `stop` is a string or an array of strings. */
 export function stringList(value: unknown): string[] | undefined {
@@ -30,12 +13,5 @@ export function stringList(value: unknown): string[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-/** Tool-call arguments arrive as JSON text; record the parsed value when it parses. */
-export function parseArguments(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
+/** Tool-call arguments arrive as JSON text; core records the parsed value when it parses. */
+export { parseToolArguments as parseArguments } from '@llmeter/core/internal';

@@ -1,4 +1,5 @@
 import { type LLMOperationResult, type LLMOperationStart, OPERATION } from '@llmeter/core';
+import { providerErrorType } from '@llmeter/core/internal';
 import { ERROR_TYPE_RESPONSE_FAILED, RESPONSES_FINISH_REASON } from '../constants';
 import {
   instructionParts,
@@ -95,7 +96,8 @@ export const responsesSurface: Surface = {
 function failureOf(r: Json | undefined): StreamFailure | undefined {
   if (r?.status !== 'failed') return undefined;
   const error = obj(r.error) ?? { message: 'response failed' };
-  return { error, errorType: str(error.code) ?? ERROR_TYPE_RESPONSE_FAILED };
+  // The body's `code` names the type only when it is one OpenAI documents: it could be anything.
+  return { error, errorType: providerErrorType(error.code) ?? ERROR_TYPE_RESPONSE_FAILED };
 }
 
 const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
