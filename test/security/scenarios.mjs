@@ -5,6 +5,7 @@
 export const ADAPTERS = [
   { adapter: 'core', module: '../../packages/core/test/fixtures/leak-scenarios.mjs' },
   { adapter: 'openai', module: '../../packages/openai/test/fixtures/leak-scenarios.mjs' },
+  { adapter: 'anthropic', module: '../../packages/anthropic/test/fixtures/leak-scenarios.mjs' },
   { adapter: 'langchain', module: '../../packages/langchain/test/fixtures/leak-scenarios.mjs' },
   { adapter: 'express', module: '../../packages/express/test/fixtures/leak-scenarios.mjs' },
   {
