@@ -18,9 +18,9 @@ export function registerGpuInfo(
   if (uuids.length === 0) return;
   const gauge = markOwned(
     new Gauge({
-    name: GPU_INFO_PROM_NAME,
-    help: 'GPUs allocated to this pod (from NVIDIA_VISIBLE_DEVICES), for joins with DCGM on UUID.',
-    labelNames: ['UUID'],
+      name: GPU_INFO_PROM_NAME,
+      help: 'GPUs allocated to this pod (from NVIDIA_VISIBLE_DEVICES), for joins with DCGM on UUID.',
+      labelNames: ['UUID'],
       registers: [registry],
     }),
   );
