@@ -11,7 +11,7 @@ import { SelfTelemetry } from './export/self-telemetry';
 import { setUpTraces } from './export/traces';
 import { enableInstrumentations } from './instrumentations';
 import { internalLogger, reportInternalError, setInternalLogLevel, warnOnce } from './internal-log';
-import { bounded, installSignalHandlers } from './lifecycle';
+import { bounded, installExitFlush, installSignalHandlers } from './lifecycle';
 import { createLogger } from './logger';
 import { instrumentsFor } from './metrics/definitions';
 import { MetricSet } from './metrics/metric-set';
@@ -147,6 +147,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
 
   let shutdownPromise: Promise<void> | undefined;
   let uninstallSignals: (() => void) | undefined;
+  let uninstallExitFlush: (() => void) | undefined;
   const instance: LLMeter = {
     enabled: true,
     config,
@@ -161,6 +162,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
     shutdown() {
       shutdownPromise ??= (async () => {
         uninstallSignals?.();
+        uninstallExitFlush?.();
         if (state[INSTANCE_KEY] === instance) state[INSTANCE_KEY] = undefined;
         const work = Promise.allSettled([
           traces.provider?.shutdown(),
@@ -177,6 +179,8 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
   };
   if (options.handleSignals !== false)
     uninstallSignals = installSignalHandlers(() => instance.shutdown());
+  if (options.flushOnExit !== false)
+    uninstallExitFlush = installExitFlush(() => instance.shutdown(), config.shutdownTimeoutMs);
   internalLogger().debug(
     { traces: traces.source, metricsExporter: config.metricsExporter, semconv: config.semconv },
     'llmeter started',
