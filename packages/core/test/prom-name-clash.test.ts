@@ -12,7 +12,7 @@ afterEach(async () => {
   await stopLLMeter();
 });
 
-function clashWarnings(warn: ReturnType<typeof vi.spyOn>) {
+function clashWarnings(warn: { mock: { calls: unknown[][] } }) {
   return warn.mock.calls.filter((c) => String(c[1]).includes('has the name of one of llmeter'));
 }
 

@@ -63,7 +63,7 @@ abstract class SeriesMetric<S extends { labels: Labels }> {
     // application's, where a re-init replaces our old series and never the app's.
     const [own, ...apps] = registries;
     own?.registerMetric(this as never);
-    for (const registry of apps) registerInAppRegistry(registry, this as never);
+    for (const registry of apps) registerInAppRegistry(registry, this as never, name);
   }
 
   protected abstract create(labels: Labels): S;

@@ -24,18 +24,18 @@ function isOwned(metric: unknown): boolean {
  * application owns is never touched: llmeter warns once and its series stay
  * served by llmeter's own registry only.
  */
-export function registerInAppRegistry(registry: Registry, metric: Metric & { name: string }): void {
-  const existing = registry.getSingleMetric(metric.name);
+export function registerInAppRegistry(registry: Registry, metric: Metric, name: string): void {
+  const existing = registry.getSingleMetric(name);
   if (existing !== undefined) {
     if (!isOwned(existing)) {
       warnOnce(
-        `prom:clash:${metric.name}`,
+        `prom:clash:${name}`,
         "an application metric has the name of one of llmeter's: llmeter leaves it in place and serves its own series only on llmeter's /metrics",
-        { metric: metric.name },
+        { metric: name },
       );
       return;
     }
-    registry.removeSingleMetric(metric.name);
+    registry.removeSingleMetric(name);
   }
   registry.registerMetric(metric);
 }

@@ -25,7 +25,7 @@ export function registerGpuInfo(
     }),
   );
   for (const uuid of uuids) gauge.set({ UUID: uuid }, 1);
-  for (const extra of extraRegistries) registerInAppRegistry(extra, gauge);
+  for (const extra of extraRegistries) registerInAppRegistry(extra, gauge, GPU_INFO_PROM_NAME);
   meter
     ?.createObservableGauge(METRIC.GPU_INFO, {
       description: 'GPUs allocated to this pod (from NVIDIA_VISIBLE_DEVICES).',
