@@ -18,6 +18,7 @@ import { MetricSet } from './metrics/metric-set';
 import { OtelSink } from './metrics/otel-sink';
 import { createOpenMetricsRegistry, PromSink } from './metrics/prom-sink';
 import { SeriesLimiter } from './metrics/series-limit';
+import { warnIfUnsupportedNode } from './node-support';
 import { OperationLog } from './operation-log';
 import { renderMetrics } from './prometheus/exposition';
 import { registerGpuInfo } from './prometheus/gpu-info';
@@ -81,6 +82,7 @@ export function init(options: LLMeterOptions = {}): LLMeter {
   try {
     config = resolveConfig(options ?? {});
     setInternalLogLevel(config.internalLogLevel);
+    warnIfUnsupportedNode();
     state[INSTANCE_KEY] = config.disabled
       ? disabledInstance(config, options ?? {})
       : start(options ?? {}, config);
