@@ -6,6 +6,7 @@ import {
   type MetricsRequestHandler,
   reportInternalError,
 } from '@llmeter/core';
+import { markMetricsHandler } from './excluded-paths';
 import type {
   MetricsHandlerOptions,
   MetricsServerHandle,
@@ -21,14 +22,14 @@ import type {
  */
 export function metricsHandler(options: MetricsHandlerOptions = {}): Middleware<IncomingMessage> {
   const serve = resolvingHandler(options);
-  return function llmeterMetrics(req, res, next) {
+  return markMetricsHandler(function llmeterMetrics(req, res, next) {
     try {
       serve(req, res);
     } catch (error) {
       reportInternalError('express.metricsHandler', error);
       next(); // let the application answer; a scrape must never crash it
     }
-  };
+  });
 }
 
 /**

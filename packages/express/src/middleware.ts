@@ -10,6 +10,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { HTTP_ATTR, INSTRUMENTATION_SCOPE } from './constants';
+import { requestFilter } from './excluded-paths';
 import { methodAttributes, routeOf, urlPath } from './http';
 import { errorTypeOf } from './internal';
 import { createRequestPropagator, extractRequestContext } from './propagation';
@@ -36,12 +37,12 @@ export function llmeterMiddleware<Req extends RequestLike = RequestLike>(
   const propagator: TextMapPropagator = options.propagator ?? createRequestPropagator();
   const agentName = options.agentName;
   const serverSpanMode = options.serverSpan ?? 'auto';
-  const ignore = options.ignore;
+  const excluded = requestFilter(options);
 
   return function llmeterMiddleware(req, res, next) {
     let ctx: Context | undefined;
     try {
-      if (getRequestState(req) === undefined && !ignore?.(req)) {
+      if (getRequestState(req) === undefined && !excluded(req)) {
         ctx = begin(req, res, propagator, serverSpanMode, agentName);
       }
     } catch (error) {
