@@ -73,6 +73,14 @@ for (const { dir, manifest } of packages) {
     throw new Error(`${manifest.name} is not built: run pnpm run build first`);
 }
 
+// Every published package versions together (changesets' `fixed` group).
+const changesets = JSON.parse(readFileSync(join(root, '.changeset/config.json'), 'utf8'));
+const fixed = new Set((changesets.fixed ?? []).flat());
+const unversioned = packages.map((p) => p.manifest.name).filter((name) => !fixed.has(name));
+if (unversioned.length > 0) {
+  throw new Error(`add ${unversioned.join(', ')} to the "fixed" group of .changeset/config.json`);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'llmeter-consumer-'));
 const tarballs = join(work, 'tarballs');
 mkdirSync(tarballs);
