@@ -46,4 +46,10 @@ describe('.github/workflows', () => {
       expect(manifest.repository.directory, name).toBe(`packages/${name}`);
     }
   });
+
+  it("pnpm checks engines against the Node the scripts run on (the node devDependency's major)", () => {
+    const nodeVersion = /^nodeVersion: (\d+)\./m.exec(read('pnpm-workspace.yaml'))?.[1];
+    const devDependency = JSON.parse(read('package.json')).devDependencies.node as string;
+    expect(devDependency.startsWith(`${nodeVersion}.`)).toBe(true);
+  });
 });

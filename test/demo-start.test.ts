@@ -1,7 +1,8 @@
 /**
  * `pnpm demo`'s entry (examples/demo/start.mjs): a short "preparing…" line, a
- * quiet build, then the demo's own first line: no build log, no warnings.
- * Builds the packages (as `pnpm demo` does), so it takes a while.
+ * quiet build (skipped when every dist is newer than its sources, as after the
+ * suite's own build: no rebuild under the other tests' feet), then the demo's
+ * own first line: no build log, no warnings.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
