@@ -97,11 +97,18 @@ for (const { dir, manifest } of packages) {
   const file = out.trim().split('\n').pop().trim();
   const listing = run('tar', ['-tzf', file]);
   for (const required of ['package/README.md', 'package/LICENSE', 'package/package.json']) {
-    if (!listing.split('\n').includes(required))
-      throw new Error(`${manifest.name}: ${required} is not in the tarball`);
+    if (!listing.split('\n').includes(required)) {
+      throw new Error(
+        `${manifest.name}: ${required} is not in the tarball (copy the root LICENSE into the package, write its README, list both in "files")`,
+      );
+    }
   }
   const license = readFileSync(join(dir, 'LICENSE'), 'utf8');
-  if (!license.includes('Apache License') || !license.includes('END OF TERMS AND CONDITIONS')) {
+  if (
+    license !== readFileSync(join(root, 'LICENSE'), 'utf8') ||
+    !license.includes('Apache License') ||
+    !license.includes('END OF TERMS AND CONDITIONS')
+  ) {
     throw new Error(`${manifest.name}: LICENSE is not the Apache-2.0 text`);
   }
   packed.push({ name: manifest.name, file, manifest });
