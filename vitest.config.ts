@@ -18,8 +18,11 @@ export default defineConfig({
       '@llmeter/core': src('core'),
       '@llmeter/testing': src('testing'),
       '@llmeter/openai': src('openai'),
+      '@llmeter/google-genai': src('google-genai'),
       '@llmeter/langchain': src('langchain'),
       '@llmeter/express': src('express'),
+      '@llmeter/ai-sdk': src('ai-sdk'),
+      '@llmeter/mcp': src('mcp'),
     },
   },
   test: {

@@ -24,23 +24,24 @@ describe('pnpm demo', () => {
 
     expect(stdout).toContain('(upstream: mock LLM)');
     // The progress bar counts HTTP requests to the service; the table counts model calls.
-    expect(stdout).toContain('28/28 HTTP requests');
+    expect(stdout).toContain('33/33 HTTP requests');
     expect(stdout).not.toContain('unexpected answers');
 
-    // The table: three models; gpt-4o carries the one upstream 429 of its 9 calls.
+    // The table: four models; gpt-4o carries the one upstream 429 of its 9 calls.
     expect(stdout).toContain('Per model (from llmeter /metrics)');
     expect(stdout).toMatch(
       /model\s+model calls\s+error %\s+ttft p50\s+ttft p95\s+dur p50\s+dur p95\s+tokens in\s+tokens out\s+cost \$/,
     );
     expect(stdout).toMatch(/^gpt-4\.1-mini\s+7\s+0\.0\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+ ms/m);
     expect(stdout).toMatch(/^gpt-4o\s+9\s+11\.1\s+\d+ ms/m);
+    expect(stdout).toMatch(/^gemini-2\.5-flash\s+4\s+0\.0\s+\d+ ms/m);
     // The agent's model calls are not streamed: no time to first chunk.
     expect(stdout).toMatch(
       /^gpt-4o-mini\s+\d+\s+0\.0\s+-\s+-\s+\d+ ms\s+\d+ ms\s+\d+\s+\d+\s+0\.\d+$/m,
     );
 
     expect(stdout).toMatch(
-      /^Agent weather-agent: 12 runs, p50 \d+ ms; tool calls: get_weather 7, get_time 5 \(2 failed\)$/m,
+      /^Agent weather-agent: 13 runs, p50 \d+ ms; tool calls: (?=.*get_weather 7)(?=.*get_time 5 \(2 failed\))(?=.*get_forecast 2 \(1 failed\)).*$/m,
     );
     expect(stdout).toMatch(
       /^Served \/v1\/chat\/completions: 7 requests, server time to first token p50 \d+ ms/m,
@@ -53,6 +54,10 @@ describe('pnpm demo', () => {
     expect(stdout).toMatch(/^ {4}chat gpt-4o-mini {2}[\d.]+ ms {2}tokens \d+→\d+$/m);
     expect(stdout).toMatch(/^ {4}execute_tool get_weather {2}[\d.]+ ms$/m);
     expect(stdout).toMatch(/^ {4}execute_tool get_time {2}[\d.]+ ms {2}✗ RangeError$/m);
+    // The MCP hop: the agent's MCP client span, the MCP server's span under it.
+    expect(stdout).toMatch(
+      /^ {2}tools\/call get_forecast {2}[\d.]+ ms {2}✗ tool_error\n {4}tools\/call get_forecast /m,
+    );
 
     expect(stdout).toMatch(/"trace_id":"[0-9a-f]{32}".*"msg":"llm_call_completed"/);
     expect(stdout).toContain('Live endpoints');

@@ -93,7 +93,9 @@ const spans = await traces
   }, 10_000)
   .catch(() => []);
 const readable = spans.map(asReadableSpan);
-const root = readable.find((s) => s.kind === 2);
+// The request's SERVER span (the MCP server's span in the same trace is one too).
+const isChild = (s) => readable.some((p) => p.spanContext().spanId === s.parentSpanContext?.spanId);
+const root = readable.find((s) => s.kind === 2 && !isChild(s));
 if (root) printTrace(readable, root);
 else console.log('\n(no trace received over OTLP within 10 s)');
 
@@ -106,9 +108,10 @@ if (logLine) console.log(`  ${JSON.stringify(logLine)}`);
 console.log('\nLive endpoints');
 console.log(`  agent service        ${service.url}`);
 console.log(
-  `    POST /agent {"question": "..."}            LangChain agent (get_weather, get_time)`,
+  `    POST /agent {"question": "..."}            LangChain agent (get_weather, get_time, MCP get_forecast)`,
 );
 console.log(`    POST /chat/stream {"message": "..."}       direct OpenAI streaming, SSE`);
+console.log(`    POST /gemini/stream {"message": "..."}     direct Gemini streaming, SSE`);
 console.log(`    POST /v1/chat/completions                  OpenAI-compatible, JSON or SSE`);
 console.log(
   `    GET  /metrics                              Prometheus (OpenMetrics with exemplars on Accept)`,

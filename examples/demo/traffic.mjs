@@ -1,8 +1,9 @@
 // The demo's burst of requests, shared by the demo and by the test that has
 // a real Prometheus scrape the service under this traffic
 // (test/deploy/dashboards.test.ts): agent runs with tool calls, a failing
-// tool and a question with an e-mail address for the PII guardrail; streamed
-// chat; one upstream 429; the OpenAI-compatible serving route, JSON and SSE.
+// tool, the MCP tool get_forecast (once failing on the MCP server) and a question with an
+// e-mail address for the PII guardrail; streamed chat (OpenAI and Gemini); one upstream 429;
+// the OpenAI-compatible serving route, JSON and SSE.
 // The mock LLM calls the tools a question names; x-mock-* headers are
 // forwarded to it by the service in mock mode (see agent-service/src/upstream.mjs).
 
@@ -10,6 +11,7 @@ const json = { 'content-type': 'application/json' };
 const toolArgs = (args) => ({ 'x-mock-tool-arguments': JSON.stringify(args) });
 const agent = (question, headers = {}) => ({ path: '/agent', body: { question }, headers });
 const stream = (message, headers = {}) => ({ path: '/chat/stream', body: { message }, headers });
+const gemini = (message) => ({ path: '/gemini/stream', body: { message } });
 const served = (stream) => ({
   path: '/v1/chat/completions',
   body: {
@@ -37,13 +39,18 @@ export function demoPlan({ traceparent } = {}) {
       agent(`What time is it in ${timezone}? (get_time)`, toolArgs({ timezone })),
     ),
     agent('What time is it on Mars? (get_time)', toolArgs({ timezone: 'Mars/Olympus_Mons' })),
-    agent('What is the weather in Lisbon, and the time on Mars? (get_weather, get_time)', {
-      ...toolArgs({ city: 'Lisbon', timezone: 'Mars/Olympus_Mons' }),
-      ...(traceparent && { traceparent }),
-    }),
+    agent('What is the forecast for Tokyo? (get_forecast)', toolArgs({ city: 'Tokyo', days: 2 })),
+    agent(
+      'What is the weather in Lisbon, its 30-day forecast, and the time on Mars? (get_weather, get_forecast, get_time)',
+      {
+        ...toolArgs({ city: 'Lisbon', timezone: 'Mars/Olympus_Mons', days: 30 }),
+        ...(traceparent && { traceparent }),
+      },
+    ),
     agent('Hello! Who are you? Write back to ada@example.com.'),
     ...Array.from({ length: 8 }, (_, i) => stream(`Tell me a short story, part ${i + 1}.`)),
     { ...stream('This one hits the rate limit.', { 'x-mock-error-status': '429' }), expect: 429 },
+    ...Array.from({ length: 4 }, (_, i) => gemini(`Tell me a short poem, part ${i + 1}.`)),
     ...Array.from({ length: 7 }, (_, i) => served(i % 2 === 0)),
   ];
   const shuffled = plan.map((step, i) => [(i * 7919) % plan.length, step]);

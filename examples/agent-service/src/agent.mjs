@@ -5,6 +5,7 @@ import { ChatOpenAI } from '@langchain/openai';
 import { LLMeterCallbackHandler } from '@llmeter/langchain';
 import { createAgent, tool } from 'langchain';
 import { z } from 'zod';
+import { createForecastTool } from './mcp-forecast.mjs';
 
 const WEATHER = {
   lisbon: { tempC: 21, sky: 'sunny' },
@@ -53,7 +54,7 @@ export function createWeatherAgent({ upstream, model }) {
   const agent = createAgent({
     name: AGENT_NAME,
     model: chatModel,
-    tools: [getWeather, getTime],
+    tools: [getWeather, getTime, createForecastTool()],
     systemPrompt: 'You answer questions about the weather and the time. Use the tools.',
   });
   // One handler for the whole process, passed per invocation so that the

@@ -1,11 +1,15 @@
-// The Express app: an agent route, a direct streaming route, an
-// OpenAI-compatible serving route, /metrics and /healthz.
+// The Express app: an agent route, a direct streaming route (OpenAI, and
+// Gemini through @google/genai), an OpenAI-compatible serving route,
+// /metrics and /healthz.
+
+import { GoogleGenAI } from '@google/genai';
 import {
   llmeterErrorHandler,
   llmeterMiddleware,
   llmeterServing,
   metricsHandler,
 } from '@llmeter/express';
+import { instrumentGoogleGenAI } from '@llmeter/google-genai';
 import { instrumentOpenAI } from '@llmeter/openai';
 import express from 'express';
 import OpenAI from 'openai';
@@ -26,6 +30,15 @@ export function createApp({ llmeter, upstream, env = process.env }) {
       fetch: upstream.fetch,
     }),
   );
+  const geminiModel = env.GEMINI_MODEL || 'gemini-2.5-flash';
+  const gemini =
+    upstream.gemini &&
+    instrumentGoogleGenAI(
+      new GoogleGenAI({
+        apiKey: upstream.gemini.apiKey,
+        httpOptions: { baseUrl: upstream.gemini.baseUrl, fetch: upstream.fetch },
+      }),
+    );
 
   const app = express();
   app.disable('x-powered-by');
@@ -84,6 +97,34 @@ export function createApp({ llmeter, upstream, env = process.env }) {
       data(chunk) {
         usage = chunk.usage ?? usage;
         const content = chunk.choices[0]?.delta?.content;
+        return content ? { content } : undefined;
+      },
+      end: () => `event: done\ndata: ${JSON.stringify({ usage })}\n\n`,
+      error: (message) => `event: error\ndata: ${JSON.stringify({ error: message })}\n\n`,
+    });
+  });
+
+  // The same as /chat/stream through Gemini: {message} → data: {"content": "..."} ... event: done.
+  app.post('/gemini/stream', async (req, res) => {
+    const message = req.body?.message;
+    if (typeof message !== 'string' || message.length === 0) {
+      res.status(400).json({ error: 'body must be {"message": "..."}' });
+      return;
+    }
+    if (!gemini) {
+      res.status(503).json({ error: 'Gemini is not configured (GEMINI_API_KEY)' });
+      return;
+    }
+    const stream = await gemini.models.generateContentStream({
+      model: geminiModel,
+      contents: message,
+      config: { abortSignal: abortOnClose(res) },
+    });
+    let usage;
+    await relaySse(res, stream, {
+      data(chunk) {
+        usage = chunk.usageMetadata ?? usage;
+        const content = chunk.text;
         return content ? { content } : undefined;
       },
       end: () => `event: done\ndata: ${JSON.stringify({ usage })}\n\n`,

@@ -2,6 +2,9 @@
 //   OPENAI_BASE_URL set  → that OpenAI-compatible server (vLLM, a gateway, ...)
 //   OPENAI_API_KEY set   → the real OpenAI API
 //   neither              → the mock LLM from @llmeter/testing, started in this process
+// Gemini calls (the /gemini/stream route) go to the real Gemini API when
+// GEMINI_API_KEY is set (GEMINI_BASE_URL for another endpoint), to the mock's
+// Gemini API in mock mode, and nowhere otherwise (the route answers 503).
 //
 // In mock mode the `x-mock-*` headers of an incoming request (see the
 // @llmeter/testing README: x-mock-error-status, x-mock-tool-arguments, ...)
@@ -20,6 +23,9 @@ export async function connectUpstream(env = process.env) {
       apiKey: env.OPENAI_API_KEY || 'unused',
       maxRetries: 2,
       fetch: undefined,
+      gemini: env.GEMINI_API_KEY
+        ? { apiKey: env.GEMINI_API_KEY, baseUrl: env.GEMINI_BASE_URL || undefined }
+        : undefined,
       close: async () => {},
     };
   }
@@ -40,6 +46,8 @@ export async function connectUpstream(env = process.env) {
     // Fail fast: a retried 429 would only hide the error the demo wants to show.
     maxRetries: 0,
     fetch: forwardingFetch,
+    // The same mock serves the Gemini API at its origin (/v1/models/{model}:streamGenerateContent).
+    gemini: { apiKey: 'mock', baseUrl: new URL(mock.url).origin },
     close: () => mock.close(),
   };
 }

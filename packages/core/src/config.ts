@@ -44,6 +44,7 @@ export interface ResolvedConfig {
   shutdownTimeoutMs: number;
   /** Most series (attribute sets) per metric, the overflow series included. */
   cardinalityLimit: number;
+  logBufferBytes: number;
 }
 
 const TRACES_EXPORTERS: readonly string[] = ['otlp', 'console', 'none'];
@@ -166,6 +167,11 @@ export function resolveConfig(options: LLMeterOptions, env: Env = process.env): 
         seriesCap(options.cardinalityLimit),
         envNumber(env, ENV.LLMETER_CARDINALITY_LIMIT, validSeriesCap),
       ) ?? DEFAULT_CARDINALITY_LIMIT,
+    logBufferBytes:
+      pick(
+        positive('logBufferBytes', options.logBufferBytes),
+        envNumber(env, ENV.LLMETER_LOG_BUFFER_BYTES, (n) => n > 0),
+      ) ?? DEFAULT_LOG_BUFFER_BYTES,
   };
 }
 
@@ -201,6 +207,8 @@ function oneOf(
 
 /** Below the OTel SDK's own default (2000), so the SDK never overflows before we do. */
 export const DEFAULT_CARDINALITY_LIMIT = 1000;
+/** 16 MiB of unwritten log lines (about 40,000 llm_call_completed lines) before new ones are dropped. */
+export const DEFAULT_LOG_BUFFER_BYTES = 16 * 1024 * 1024;
 
 const validSeriesCap = (n: number) => Number.isInteger(n) && n >= 2 && n <= 2000;
 

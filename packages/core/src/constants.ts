@@ -120,6 +120,7 @@ export const METRIC = {
   SDK_SPANS_DROPPED: 'llmeter.sdk.spans.dropped',
   SDK_EXPORTS_FAILED: 'llmeter.sdk.exports.failed',
   SDK_METRIC_OVERFLOWS: 'llmeter.sdk.metric.overflows',
+  SDK_LOG_LINES_DROPPED: 'llmeter.sdk.log_lines.dropped',
 } as const;
 
 /** Instrument names used instead under `gen_ai_latest_experimental`. */
@@ -151,6 +152,7 @@ export const UNIT = {
   SPAN: '{span}',
   EXPORT: '{export}',
   MEASUREMENT: '{measurement}',
+  LINE: '{line}',
 } as const;
 
 export const BUCKETS = {
@@ -227,6 +229,7 @@ export const ENV = {
   LLMETER_LOG_LEVEL: 'LLMETER_LOG_LEVEL',
   LLMETER_PUSHGATEWAY_URL: 'LLMETER_PUSHGATEWAY_URL',
   LLMETER_CARDINALITY_LIMIT: 'LLMETER_CARDINALITY_LIMIT',
+  LLMETER_LOG_BUFFER_BYTES: 'LLMETER_LOG_BUFFER_BYTES',
   NVIDIA_VISIBLE_DEVICES: 'NVIDIA_VISIBLE_DEVICES',
 } as const;
 

@@ -12,7 +12,7 @@ import { setUpTraces } from './export/traces';
 import { enableInstrumentations } from './instrumentations';
 import { internalLogger, reportInternalError, setInternalLogLevel, warnOnce } from './internal-log';
 import { bounded, installExitFlush, installSignalHandlers } from './lifecycle';
-import { createLogger } from './logger';
+import { boundedStdout, createLogger } from './logger';
 import { instrumentsFor } from './metrics/definitions';
 import { MetricSet } from './metrics/metric-set';
 import { OtelSink } from './metrics/otel-sink';
@@ -126,7 +126,12 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
   registerGpuInfo(visibleGpuUuids(), promRegistry, appRegistries, otelMetrics.meter);
   if (options.processMetrics) collectDefaultMetrics({ register: promRegistry });
 
-  const logger = options.logger || createLogger({ level: options.logLevel ?? 'info' });
+  const logger =
+    options.logger ||
+    createLogger(
+      { level: options.logLevel ?? 'info' },
+      boundedStdout(config.logBufferBytes, () => self.logLineDropped()),
+    );
   const content = new ContentPolicy(config.captureContent, options.redact, config.maxContentLength);
   const recorder = new Recorder({
     tracer: traces.tracer,

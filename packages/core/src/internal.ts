@@ -5,6 +5,13 @@
  */
 export { infoOnce, internalLogger, reportInternalError, warnOnce } from './internal-log';
 export {
+  MCP_ATTR,
+  MCP_BUCKETS,
+  MCP_ERROR_TYPE_TOOL,
+  MCP_METHOD_TOOLS_CALL,
+  MCP_METRIC,
+} from './mcp/names';
+export {
   activeAgent,
   activeInference,
   type InferenceLink,
@@ -15,5 +22,12 @@ export {
   type OuterInferenceResolver,
   registerOuterInferenceResolver,
 } from './recorder/coordination';
+export type {
+  McpFailure,
+  McpOperation,
+  McpSession,
+  McpStart,
+  McpTransportInfo,
+} from './recorder/mcp';
 export { errorType } from './sanitize';
 export { registerSecret, scrubSecrets } from './secrets';

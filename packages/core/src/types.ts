@@ -137,6 +137,12 @@ export interface LLMeterOptions {
 
   /** The llm_call_completed log lines: a pino logger of the app's, `false` for none. Default: llmeter's pino on stdout. */
   logger?: PinoLogger | false;
+  /**
+   * Most bytes of log lines llmeter's own stdout logger holds while stdout falls behind;
+   * past it, lines are dropped and counted (`llmeter.sdk.log_lines.dropped`).
+   * Env: LLMETER_LOG_BUFFER_BYTES. Default 16 MiB.
+   */
+  logBufferBytes?: number;
   /** Level of llmeter's own pino logger on stdout. Default `info`. */
   logLevel?: InternalLogLevel;
   /** llmeter's internal diagnostics (stderr). Env: LLMETER_LOG_LEVEL. Default `warn`. */

@@ -74,6 +74,17 @@ describe('configuration precedence: option > env > default', () => {
     expect(c.sampler.toString()).toContain('TraceIdRatioBased{0.05}');
   });
 
+  it('bounds the log buffer at 16 MiB unless LLMETER_LOG_BUFFER_BYTES or logBufferBytes says otherwise', () => {
+    expect(resolveConfig({}, {}).logBufferBytes).toBe(16 * 1024 * 1024);
+    expect(resolveConfig({}, { LLMETER_LOG_BUFFER_BYTES: '65536' }).logBufferBytes).toBe(65536);
+    expect(
+      resolveConfig({ logBufferBytes: 4096 }, { LLMETER_LOG_BUFFER_BYTES: '65536' }).logBufferBytes,
+    ).toBe(4096);
+    expect(resolveConfig({}, { LLMETER_LOG_BUFFER_BYTES: '-1' }).logBufferBytes).toBe(
+      16 * 1024 * 1024,
+    );
+  });
+
   it('lets options win over env vars', () => {
     const c = resolveConfig(
       { disabled: false, metricsTemporality: 'delta', captureContent: false, metricsPort: 1234 },

@@ -37,7 +37,8 @@ export interface MockLLMBehavior {
   finishReason: string;
   /**
    * Answer with this HTTP status and OpenAI's JSON error body (429 adds
-   * `retry-after`). Header `x-mock-error-status`.
+   * `retry-after`); Google's `{error:{code, message, status}}` on the Gemini
+   * API's routes. Header `x-mock-error-status`.
    */
   errorStatus: number | undefined;
   /**

@@ -37,6 +37,11 @@ export class SelfTelemetry {
     );
   }
 
+  /** llmeter's stdout logger dropped a line: its buffer was full. */
+  logLineDropped(): void {
+    this.count((m) => m.recordSelf('logLinesDropped', 1, {}));
+  }
+
   /** One export finished: count a failure, and log the first one and each recovery. */
   exported(signal: Signal, result: ExportResult): void {
     if (result.code === ExportResultCode.SUCCESS) {

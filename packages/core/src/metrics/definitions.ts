@@ -1,4 +1,5 @@
 import { ATTR, BUCKETS, LATEST_METRIC, METRIC, UNIT } from '../constants';
+import { mcpInstruments } from '../mcp/instruments';
 import type { SemconvMode } from '../types';
 
 export type InstrumentKind = 'histogram' | 'counter' | 'updowncounter' | 'gauge';
@@ -65,6 +66,7 @@ function tokenCounter(name: string, description: string): InstrumentDefinition {
 /** Instruments whose names do not depend on the semconv mode. */
 function sharedInstruments() {
   return {
+    ...mcpInstruments(),
     timePerOutputChunk: {
       ...duration(
         METRIC.CLIENT_TIME_PER_OUTPUT_CHUNK,
@@ -170,6 +172,14 @@ function sharedInstruments() {
       description:
         'Measurements recorded on the overflow series because a metric hit its series cap.',
       attributes: [ATTR.LLMETER_METRIC_NAME],
+    },
+    logLinesDropped: {
+      name: METRIC.SDK_LOG_LINES_DROPPED,
+      kind: 'counter',
+      unit: UNIT.LINE,
+      description:
+        "Log lines (llm_call_completed and the application's own, on llmeter's logger) dropped because stdout fell behind by more than the log buffer.",
+      attributes: [],
     },
     agentOutcomes: {
       name: METRIC.AGENT_OUTCOMES,

@@ -8,6 +8,8 @@ import { type Context, createContextKey } from '@opentelemetry/api';
  */
 export const INFERENCE_KEY = createContextKey('llmeter.inference');
 export const AGENT_KEY = createContextKey('llmeter.agent');
+/** The tool operation in progress: an MCP tool call inside it is not counted a second time. */
+export const TOOL_KEY = createContextKey('llmeter.tool');
 
 export interface InferenceLink {
   readonly ended: boolean;
@@ -19,6 +21,10 @@ export interface InferenceLink {
 export interface AgentLink {
   countInferenceCall(): void;
   countToolCall(): void;
+}
+
+export interface ToolLink {
+  readonly toolEnded: boolean;
 }
 
 /** What a nested (inner) inference hands to the operation that owns the metrics. */
@@ -37,4 +43,9 @@ export function activeInference(ctx: Context): InferenceLink | undefined {
 
 export function activeAgent(ctx: Context): AgentLink | undefined {
   return ctx.getValue(AGENT_KEY) as AgentLink | undefined;
+}
+
+export function activeTool(ctx: Context): ToolLink | undefined {
+  const tool = ctx.getValue(TOOL_KEY) as ToolLink | undefined;
+  return tool && !tool.toolEnded ? tool : undefined;
 }

@@ -17,6 +17,14 @@ import type {
 } from '../types';
 import { AgentInvocation, Workflow } from './agent';
 import { InferenceOperation } from './inference';
+import {
+  type McpOperation,
+  McpRequest,
+  type McpSession,
+  type McpStart,
+  NOOP_MCP,
+  recordMcpSession,
+} from './mcp';
 import { NOOP_AGENT, NOOP_OPERATION, NOOP_TOOL, NOOP_WORKFLOW } from './noop';
 import { type RecorderDeps, setDefined } from './shared';
 import { ToolExecution } from './tool';
@@ -87,6 +95,21 @@ export class Recorder {
       reportInternalError('recorder.startWorkflow', error);
       return NOOP_WORKFLOW;
     }
+  }
+
+  /** One MCP request, sent or handled (@llmeter/mcp). */
+  startMcp(start: McpStart): McpOperation {
+    if (!this.deps) return NOOP_MCP;
+    try {
+      return new McpRequest(this.deps, start);
+    } catch (error) {
+      reportInternalError('recorder.startMcp', error);
+      return NOOP_MCP;
+    }
+  }
+
+  recordMcpSession(session: McpSession): void {
+    this.safely('recorder.recordMcpSession', (deps) => recordMcpSession(deps, session));
   }
 
   recordGuardrail(activation: GuardrailActivation): void {

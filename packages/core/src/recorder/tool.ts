@@ -10,11 +10,11 @@ import { ATTR, OPERATION } from '../constants';
 import { reportInternalError } from '../internal-log';
 import * as clean from '../sanitize';
 import type { ToolOperation, ToolStart } from '../types';
-import { activeAgent } from './context-keys';
+import { activeAgent, TOOL_KEY, type ToolLink } from './context-keys';
 import { epochMs, exemplarOf, failSpan, type RecorderDeps, setDefined } from './shared';
 
 /** One tool execution: an `execute_tool` span and `gen_ai.execute_tool.duration`. */
-export class ToolExecution implements ToolOperation {
+export class ToolExecution implements ToolOperation, ToolLink {
   readonly span: Span;
   readonly context: Context;
   private ended = false;
@@ -40,7 +40,7 @@ export class ToolExecution implements ToolOperation {
       { kind: SpanKind.INTERNAL, attributes: attrs, startTime: epochMs(this.startTime) },
       parent,
     );
-    this.context = trace.setSpan(parent, this.span);
+    this.context = trace.setSpan(parent, this.span).setValue(TOOL_KEY, this);
     activeAgent(parent)?.countToolCall();
     if (this.span.isRecording() && start.arguments !== undefined) {
       setDefined(
@@ -50,6 +50,10 @@ export class ToolExecution implements ToolOperation {
       );
       this.span.setAttributes(attrs);
     }
+  }
+
+  get toolEnded(): boolean {
+    return this.ended;
   }
 
   end(result?: unknown): void {

@@ -12,7 +12,7 @@ function fnv1a(text: string, seed: number): number {
 }
 
 /** A unit-length vector derived from the text, like OpenAI's normalized embeddings. */
-function embed(text: string, dimensions: number): Float32Array {
+export function embed(text: string, dimensions: number): Float32Array {
   const vector = new Float32Array(dimensions);
   let norm = 0;
   for (let d = 0; d < dimensions; d++) {

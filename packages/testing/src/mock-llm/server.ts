@@ -5,11 +5,13 @@ import { behaviorFor, defaultBehavior } from './behavior.js';
 import { chatCompletions } from './chat.js';
 import { completions } from './completions.js';
 import { embeddings, models } from './embeddings.js';
+import { geminiRoute } from './gemini-route.js';
 import { type RequestContext, sendError, wait } from './respond.js';
 import { responses } from './responses.js';
 import { IdSource, type Json } from './tokens.js';
 
-type Handler = (ctx: RequestContext) => Promise<void>;
+/** A route; one whose API has its own error body shape (Gemini) brings its own `sendError`. */
+type Handler = ((ctx: RequestContext) => Promise<void>) & { sendError?: typeof sendError };
 
 const ROUTES: Record<string, Handler> = {
   'POST /v1/chat/completions': chatCompletions,
@@ -99,7 +101,7 @@ export async function startMockLLM(options: MockLLMOptions = {}): Promise<MockLL
       nextId: (prefix) => ids.next(prefix),
       requestId: ids.next('req_'),
     };
-    const route = ROUTES[`${req.method} ${path}`];
+    const route = ROUTES[`${req.method} ${path}`] ?? geminiRoute(req.method, path);
     if (!route) {
       sendError(ctx, 404, `Invalid URL (${req.method} ${path})`);
       return;
@@ -113,11 +115,11 @@ export async function startMockLLM(options: MockLLMOptions = {}): Promise<MockLL
     const errorStatus = errorStatusFor(req, effective);
     if (errorStatus !== undefined) {
       await wait(effective.firstChunkDelayMs, ctx.signal);
-      sendError(ctx, errorStatus);
+      (route.sendError ?? sendError)(ctx, errorStatus);
       return;
     }
     if (req.method === 'POST' && (body === null || typeof body !== 'object')) {
-      sendError(ctx, 400, 'We could not parse the JSON body of your request.');
+      (route.sendError ?? sendError)(ctx, 400, 'We could not parse the JSON body of your request.');
       return;
     }
     await route(ctx);

@@ -1,0 +1,3 @@
+export { instrumentMCPClient, instrumentMCPServer } from './instrument';
+export { MCPInstrumentation } from './instrumentation';
+export type { InstrumentMCPClientOptions } from './types';
