@@ -18,6 +18,7 @@ export default defineConfig({
       '@llmeter/core': src('core'),
       '@llmeter/testing': src('testing'),
       '@llmeter/openai': src('openai'),
+      '@llmeter/anthropic': src('anthropic'),
       '@llmeter/google-genai': src('google-genai'),
       '@llmeter/langchain': src('langchain'),
       '@llmeter/express': src('express'),

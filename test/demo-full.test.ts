@@ -24,7 +24,7 @@ describe('pnpm demo', () => {
 
     expect(stdout).toContain('(upstream: mock LLM)');
     // The progress bar counts HTTP requests to the service; the table counts model calls.
-    expect(stdout).toContain('33/33 HTTP requests');
+    expect(stdout).toContain('36/36 HTTP requests');
     expect(stdout).not.toContain('unexpected answers');
 
     // The table: four models; gpt-4o carries the one upstream 429 of its 9 calls.
@@ -35,6 +35,10 @@ describe('pnpm demo', () => {
     expect(stdout).toMatch(/^gpt-4\.1-mini\s+7\s+0\.0\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+ ms/m);
     expect(stdout).toMatch(/^gpt-4o\s+9\s+11\.1\s+\d+ ms/m);
     expect(stdout).toMatch(/^gemini-2\.5-flash\s+4\s+0\.0\s+\d+ ms/m);
+    // Claude through the Anthropic SDK's stream helper: 3 calls, with time to first chunk and cost.
+    expect(stdout).toMatch(
+      /^claude-sonnet-4-5\s+3\s+0\.0\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+\s+\d+\s+0\.\d+$/m,
+    );
     // The agent's model calls are not streamed: no time to first chunk.
     expect(stdout).toMatch(
       /^gpt-4o-mini\s+\d+\s+0\.0\s+-\s+-\s+\d+ ms\s+\d+ ms\s+\d+\s+\d+\s+0\.\d+$/m,

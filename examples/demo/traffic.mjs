@@ -3,7 +3,7 @@
 // (test/deploy/dashboards.test.ts): agent runs with tool calls, a failing
 // tool, the MCP tool get_forecast (once failing on the MCP server) and a question with an
 // e-mail address for the PII guardrail; streamed chat (OpenAI and Gemini); one upstream 429;
-// the OpenAI-compatible serving route, JSON and SSE.
+// the OpenAI-compatible serving route, JSON and SSE; Claude through the Anthropic SDK.
 // The mock LLM calls the tools a question names; x-mock-* headers are
 // forwarded to it by the service in mock mode (see agent-service/src/upstream.mjs).
 
@@ -11,6 +11,7 @@ const json = { 'content-type': 'application/json' };
 const toolArgs = (args) => ({ 'x-mock-tool-arguments': JSON.stringify(args) });
 const agent = (question, headers = {}) => ({ path: '/agent', body: { question }, headers });
 const stream = (message, headers = {}) => ({ path: '/chat/stream', body: { message }, headers });
+const claude = (message) => ({ path: '/claude', body: { message } });
 const gemini = (message) => ({ path: '/gemini/stream', body: { message } });
 const served = (stream) => ({
   path: '/v1/chat/completions',
@@ -52,6 +53,7 @@ export function demoPlan({ traceparent } = {}) {
     { ...stream('This one hits the rate limit.', { 'x-mock-error-status': '429' }), expect: 429 },
     ...Array.from({ length: 4 }, (_, i) => gemini(`Tell me a short poem, part ${i + 1}.`)),
     ...Array.from({ length: 7 }, (_, i) => served(i % 2 === 0)),
+    ...Array.from({ length: 3 }, (_, i) => claude(`Name a Lisbon landmark, take ${i + 1}.`)),
   ];
   const shuffled = plan.map((step, i) => [(i * 7919) % plan.length, step]);
   shuffled.sort((a, b) => a[0] - b[0]);

@@ -9,5 +9,10 @@ export default defineConfig({
   target: 'node22',
   platform: 'node',
   // Peers stay peers: one @langchain/core and one OTel API instance in the app.
-  external: ['@langchain/core', '@opentelemetry/api', '@llmeter/core'],
+  external: [
+    '@langchain/core',
+    '@opentelemetry/api',
+    '@opentelemetry/instrumentation',
+    /^@llmeter\/core/,
+  ],
 });

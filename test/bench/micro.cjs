@@ -10,7 +10,7 @@ const { VARIANTS } = require('./variants.cjs');
 const pkg = process.argv[2] || 'openai';
 const { OpenAI } = require(pkg);
 const llmeter = VARIANTS[process.env.LOG_LINE === '1' ? 'llmeter+log' : 'llmeter'](pkg);
-const { getRecorder } = require('@llmeter/core');
+const { getRecorder } = require('@llmeter/core/internal');
 
 const COMPLETION = JSON.stringify({
   id: 'chatcmpl-1',

@@ -20,7 +20,8 @@ function clientFactory(OpenAI) {
 function llmeterVariant(pkg, logLine) {
   const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace');
   const { PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
-  const { init, renderMetrics } = require('@llmeter/core');
+  const { init } = require('@llmeter/core');
+  const { renderMetrics } = require('@llmeter/core/internal');
   const { instrumentOpenAI } = require('@llmeter/openai');
   const spans = countingSpanExporter();
   const metrics = countingMetricExporter();

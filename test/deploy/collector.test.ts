@@ -7,7 +7,7 @@
  * its defaults and the ones the manifests configure — land on the right receiver.
  */
 import { join } from 'node:path';
-import { resolveConfig } from '@llmeter/core';
+import { resolveConfig } from '@llmeter/core/internal';
 import { describe, expect, it } from 'vitest';
 import { build, type K8sObject } from './support/kustomize';
 import { COMPOSE_DIR, DEPLOY, HELM_DIR, KUBERNETES_DIR, readJson, readYaml } from './support/repo';

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { resolveConfig } from '@llmeter/core';
+import { resolveConfig } from '@llmeter/core/internal';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { findPromtool, promtool } from '../support/prometheus';

@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
-import { K8S_ENV_TO_RESOURCE, resolveConfig } from '@llmeter/core';
+import { K8S_ENV_TO_RESOURCE, resolveConfig } from '@llmeter/core/internal';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { schemaProblems, strictFieldProblems } from './support/k8s-validate';

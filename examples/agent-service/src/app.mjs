@@ -1,8 +1,10 @@
-// The Express app: an agent route, a direct streaming route (OpenAI, and
-// Gemini through @google/genai), an OpenAI-compatible serving route,
-// /metrics and /healthz.
+// The Express app: an agent route, direct streaming routes (OpenAI, and
+// Gemini through @google/genai), a Claude route (@anthropic-ai/sdk), an
+// OpenAI-compatible serving route, /metrics and /healthz.
 
+import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
+import { instrumentAnthropic } from '@llmeter/anthropic';
 import {
   llmeterErrorHandler,
   llmeterMiddleware,
@@ -39,6 +41,19 @@ export function createApp({ llmeter, upstream, env = process.env }) {
         httpOptions: { baseUrl: upstream.gemini.baseUrl, fetch: upstream.fetch },
       }),
     );
+
+  // Claude through the Anthropic SDK: the mock LLM speaks its Messages API
+  // too (at its root: the SDK adds /v1); otherwise ANTHROPIC_BASE_URL / ANTHROPIC_API_KEY.
+  const claudeModel = env.CLAUDE_MODEL || 'claude-sonnet-4-5';
+  const claude = instrumentAnthropic(
+    new Anthropic({
+      baseURL:
+        upstream.mode === 'mock' ? upstream.baseURL.replace(/\/v1$/, '') : env.ANTHROPIC_BASE_URL,
+      apiKey: upstream.mode === 'mock' ? 'mock' : env.ANTHROPIC_API_KEY || 'unused',
+      maxRetries: upstream.maxRetries,
+      fetch: upstream.fetch,
+    }),
+  );
 
   const app = express();
   app.disable('x-powered-by');
@@ -130,6 +145,23 @@ export function createApp({ llmeter, upstream, env = process.env }) {
       end: () => `event: done\ndata: ${JSON.stringify({ usage })}\n\n`,
       error: (message) => `event: error\ndata: ${JSON.stringify({ error: message })}\n\n`,
     });
+  });
+
+  // One Claude answer through the SDK's stream helper: {message} → {answer, usage}.
+  app.post('/claude', async (req, res) => {
+    const message = req.body?.message;
+    if (typeof message !== 'string' || message.length === 0) {
+      res.status(400).json({ error: 'body must be {"message": "..."}' });
+      return;
+    }
+    const reply = await claude.messages
+      .stream(
+        { model: claudeModel, max_tokens: 512, messages: [{ role: 'user', content: message }] },
+        { signal: abortOnClose(res) },
+      )
+      .finalMessage();
+    const answer = reply.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    res.json({ answer, usage: reply.usage });
   });
 
   // This service as an OpenAI-compatible endpoint in front of its model

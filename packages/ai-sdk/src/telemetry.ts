@@ -1,5 +1,4 @@
-import { getRecorder } from '@llmeter/core';
-import { reportInternalError } from '@llmeter/core/internal';
+import { getRecorder, reportInternalError } from '@llmeter/core/internal';
 import { context } from '@opentelemetry/api';
 import type { Telemetry } from 'ai';
 import { CallRecord, closeCall, findCall, openCall } from './calls';

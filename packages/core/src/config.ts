@@ -157,7 +157,11 @@ export function resolveConfig(options: LLMeterOptions, env: Env = process.env): 
       pick(options.streamIncludeUsage, envBoolean(env, ENV.LLMETER_STREAM_INCLUDE_USAGE)) ?? false,
     internalLogLevel: oneOf(
       'internalLogLevel',
-      pick(options.internalLogLevel, envString(env, ENV.LLMETER_LOG_LEVEL)?.toLowerCase()),
+      pick(
+        options.internalLogLevel,
+        envString(env, ENV.LLMETER_LOG_LEVEL)?.toLowerCase(),
+        fromOtelLogLevel(envString(env, ENV.OTEL_LOG_LEVEL)),
+      ),
       LOG_LEVELS,
       'warn',
     ) as InternalLogLevel,
@@ -191,6 +195,21 @@ function exporterList(
   });
   if (valid.length === 0) return fallback;
   return valid.includes('none') ? [] : valid;
+}
+
+/** OTEL_LOG_LEVEL (the OpenTelemetry SDK's diag level) in llmeter's level names. */
+const OTEL_LOG_LEVELS: Record<string, InternalLogLevel> = {
+  NONE: 'silent',
+  ERROR: 'error',
+  WARN: 'warn',
+  INFO: 'info',
+  DEBUG: 'debug',
+  VERBOSE: 'trace',
+  ALL: 'trace',
+};
+
+function fromOtelLogLevel(value: string | undefined): InternalLogLevel | undefined {
+  return value === undefined ? undefined : OTEL_LOG_LEVELS[value.toUpperCase()];
 }
 
 function oneOf(

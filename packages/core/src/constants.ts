@@ -97,6 +97,8 @@ export const TOKEN_TYPE = { INPUT: 'input', OUTPUT: 'output' } as const;
 export const DEFAULT_PROVIDER = 'openai';
 /** `error.type` when nothing better describes the failure (semconv's fallback value). */
 export const ERROR_TYPE_OTHER = '_OTHER';
+/** `error.type` of an operation whose request the caller dropped unconsumed (recorder/abandoned.ts). */
+export const ERROR_TYPE_ABANDONED = 'abandoned';
 
 /** OTel instrument names, semconv v1.41.1 (the default). */
 export const METRIC = {
@@ -196,6 +198,7 @@ export const K8S_ENV_TO_RESOURCE = {
 /** Environment variables llmeter reads (standard OTel ones and its own). */
 export const ENV = {
   OTEL_SDK_DISABLED: 'OTEL_SDK_DISABLED',
+  OTEL_LOG_LEVEL: 'OTEL_LOG_LEVEL',
   OTEL_SERVICE_NAME: 'OTEL_SERVICE_NAME',
   OTEL_RESOURCE_ATTRIBUTES: 'OTEL_RESOURCE_ATTRIBUTES',
   OTEL_TRACES_EXPORTER: 'OTEL_TRACES_EXPORTER',

@@ -1,7 +1,11 @@
-export { type ResolvedConfig, resolveConfig } from './config';
-export * from './constants';
-export { type Cost, PriceBook } from './cost/price-book';
-export { type ModelPrice, PRICE_TABLE } from './cost/price-table';
+/**
+ * `@llmeter/core`: the public API, exactly what docs/reference/api.md lists
+ * (a test holds the two together). What adapters need and applications do not
+ * is in `@llmeter/core/internal`.
+ */
+
+export type { ResolvedConfig } from './config';
+export { ATTR, METRIC, OPERATION } from './constants';
 export {
   recordAgentOutcome,
   recordEvaluation,
@@ -10,37 +14,7 @@ export {
   withLLMCall,
   withTool,
 } from './helpers';
-export { getLLMeter, getRecorder, init, type LLMeter } from './init';
-export { infoOnce, internalLogger, reportInternalError, warnOnce } from './internal-log';
+export { getLLMeter, init, type LLMeter } from './init';
 export { createLogger, traceCorrelationMixin } from './logger';
-export {
-  type InstrumentDefinition,
-  instrumentsFor,
-  prometheusLabel,
-  prometheusName,
-} from './metrics/definitions';
-export {
-  OPENMETRICS_CONTENT_TYPE,
-  PROMETHEUS_CONTENT_TYPE,
-  renderMetrics,
-} from './prometheus/exposition';
-export {
-  createMetricsHandler,
-  type MetricsHandlerOptions,
-  type MetricsRequestHandler,
-} from './prometheus/handler';
-export {
-  activeAgent,
-  activeInference,
-  type InferenceLink,
-  type NestedResult,
-} from './recorder/context-keys';
-export {
-  findOuterInference,
-  type OuterInferenceResolver,
-  registerOuterInferenceResolver,
-} from './recorder/coordination';
-export { Recorder, type ServedRequest } from './recorder/recorder';
-export { errorType } from './sanitize';
-export { registerSecret, scrubSecrets } from './secrets';
+export type { MetricsHandlerOptions, MetricsRequestHandler } from './prometheus/handler';
 export type * from './types';

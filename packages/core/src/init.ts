@@ -10,10 +10,10 @@ import { setUpMetrics } from './export/metrics';
 import { SelfTelemetry } from './export/self-telemetry';
 import { setUpTraces } from './export/traces';
 import { enableInstrumentations } from './instrumentations';
-import { internalLogger, reportInternalError, setInternalLogLevel, warnOnce } from './internal-log';
+import { internalLog, reportInternalError, setInternalLogLevel, warnOnce } from './internal-log';
 import { bounded, installExitFlush, installSignalHandlers } from './lifecycle';
 import { boundedStdout, createLogger } from './logger';
-import { instrumentsFor } from './metrics/definitions';
+import { type InstrumentKey, instrumentsFor } from './metrics/definitions';
 import { MetricSet } from './metrics/metric-set';
 import { OtelSink } from './metrics/otel-sink';
 import { createOpenMetricsRegistry, PromSink } from './metrics/prom-sink';
@@ -119,8 +119,9 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
     otelMetrics.meter ? new OtelSink(otelMetrics.meter, definitions) : undefined,
     new PromSink(promRegistry, appRegistries, definitions),
     new SeriesLimiter(config.cardinalityLimit, (key) =>
-      self.metricOverflow(definitions[key]?.name ?? key),
+      self.metricOverflow(definitions[key as InstrumentKey]?.name ?? key),
     ),
+    new Set(Object.keys(definitions)),
   );
   self.attach(metrics);
   registerGpuInfo(visibleGpuUuids(), promRegistry, appRegistries, otelMetrics.meter);
@@ -188,10 +189,11 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
     uninstallSignals = installSignalHandlers(() => instance.shutdown());
   if (options.flushOnExit !== false)
     uninstallExitFlush = installExitFlush(() => instance.shutdown(), config.shutdownTimeoutMs);
-  internalLogger().debug(
-    { traces: traces.source, metricsExporter: config.metricsExporter, semconv: config.semconv },
-    'llmeter started',
-  );
+  internalLog('debug', 'llmeter started', {
+    traces: traces.source,
+    metricsExporter: config.metricsExporter,
+    semconv: config.semconv,
+  });
   return instance;
 }
 

@@ -1,4 +1,4 @@
-import { internalLogger, reportInternalError, warnOnce } from './internal-log';
+import { internalLog, reportInternalError, warnOnce } from './internal-log';
 import type { LLMeterInstrumentation, LLMeterOptions } from './types';
 
 /**
@@ -41,7 +41,7 @@ export function enableInstrumentations(options: LLMeterOptions | undefined): voi
         );
         continue;
       }
-      internalLogger().debug({ instrumentation: name }, 'instrumentation enabled');
+      internalLog('debug', 'instrumentation enabled', { instrumentation: name });
     } catch (error) {
       reportInternalError(`init.instrumentation:${name}`, error);
     }
@@ -51,7 +51,8 @@ export function enableInstrumentations(options: LLMeterOptions | undefined): voi
 /** A bounded name for diagnostics (it becomes part of a once-only key). */
 function nameOf(entry: unknown): string {
   try {
-    const name = (entry as { name?: unknown } | null)?.name;
+    const e = entry as { instrumentationName?: unknown; name?: unknown } | null;
+    const name = e?.instrumentationName ?? e?.name;
     return typeof name === 'string' && name.length > 0 ? name.slice(0, 64) : 'unnamed';
   } catch {
     return 'unnamed';

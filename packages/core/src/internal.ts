@@ -1,9 +1,25 @@
 /**
- * `@llmeter/core/internal`: what llmeter's adapters need from core and
- * applications do not. Not public API: it is versioned with core, and an
- * adapter must depend on the exact core version it was built with.
+ * `@llmeter/core/internal`: what llmeter's adapters (and its own tests and
+ * tools) need from core and applications do not. Not public API: it is
+ * versioned with core and changes without notice, and an adapter must depend
+ * on the exact core version it was built with. See docs/architecture.md.
  */
-export { infoOnce, internalLogger, reportInternalError, warnOnce } from './internal-log';
+
+export { type ResolvedConfig, resolveConfig } from './config';
+export * from './constants';
+export { type Cost, PriceBook } from './cost/price-book';
+export { type ModelPrice, PRICE_TABLE } from './cost/price-table';
+// The one way to telemetry: adapters describe operations to the recorder.
+export { getRecorder } from './init';
+// Diagnostics, once per distinct problem.
+export {
+  infoOnce,
+  internalLog,
+  internalLogger,
+  reportInternalError,
+  warnOnce,
+} from './internal-log';
+// MCP operations (client and server requests, sessions).
 export {
   MCP_ATTR,
   MCP_BUCKETS,
@@ -12,6 +28,30 @@ export {
   MCP_METRIC,
 } from './mcp/names';
 export {
+  type InstrumentDefinition,
+  type InstrumentKey,
+  instrumentsFor,
+  prometheusLabel,
+  prometheusName,
+} from './metrics/definitions';
+export {
+  OPENMETRICS_CONTENT_TYPE,
+  PROMETHEUS_CONTENT_TYPE,
+  renderMetrics,
+} from './prometheus/exposition';
+export {
+  createMetricsHandler,
+  type MetricsHandlerOptions,
+  type MetricsRequestHandler,
+} from './prometheus/handler';
+// Calls the caller dropped unconsumed still end.
+export {
+  type AbandonmentWatcher,
+  endAbandoned,
+  watchAbandonment,
+} from './recorder/abandoned';
+// Count once (the algorithm is documented in recorder/coordination.ts).
+export {
   activeAgent,
   activeInference,
   type InferenceLink,
@@ -19,8 +59,9 @@ export {
 } from './recorder/context-keys';
 export {
   findOuterInference,
-  type OuterInferenceResolver,
-  registerOuterInferenceResolver,
+  type ObservedRun,
+  observedInferenceCount,
+  type RunTree,
 } from './recorder/coordination';
 export type {
   McpFailure,
@@ -29,5 +70,7 @@ export type {
   McpStart,
   McpTransportInfo,
 } from './recorder/mcp';
+export { Recorder, type ServedRequest } from './recorder/recorder';
+// Shared helpers every adapter uses rather than re-writing.
 export { errorType } from './sanitize';
 export { registerSecret, scrubSecrets } from './secrets';

@@ -37,20 +37,23 @@ export type GenAIMessagePart =
 export type RedactHook = (message: GenAIMessage) => GenAIMessage | undefined;
 
 /**
- * Something an adapter hands to `init({ instrumentations })`, such as
- * `openAIInstrumentation()` from @llmeter/openai: core calls `enable()` once
- * llmeter has started. Core never imports an adapter; this is how `init()`
- * switches one on.
+ * What `init({ instrumentations })` takes: an OpenTelemetry `Instrumentation`
+ * (`OpenAIInstrumentation`, `LangChainInstrumentation`, `ExpressInstrumentation`,
+ * or any other built on `@opentelemetry/instrumentation`), described by the
+ * part of it core uses, so core never imports an adapter or that package.
+ * Core calls `enable()` once llmeter has started.
  */
 export interface LLMeterInstrumentation {
-  /** Short name for llmeter's own diagnostics, e.g. `openai`. */
-  readonly name: string;
+  /** OpenTelemetry's name of the instrumentation, e.g. `@llmeter/openai`, for diagnostics. */
+  readonly instrumentationName?: string;
+  /** A short name, for an instrumentation that has no `instrumentationName`. */
+  readonly name?: string;
   /**
-   * Turns the instrumentation on; must be idempotent. Returns whether it could
-   * be enabled. A throw or a `false` is logged on the internal logger, never
-   * passed to the application.
+   * Turns the instrumentation on; must be idempotent. A throw, or a `false`
+   * returned, is logged on llmeter's internal logger, never passed to the application.
    */
-  enable(): boolean;
+  enable(): unknown;
+  disable?(): void;
 }
 
 /** Options of `init()`. Each wins over its environment variable, which wins over the default. */
@@ -149,8 +152,8 @@ export interface LLMeterOptions {
   internalLogLevel?: InternalLogLevel;
 
   /**
-   * Adapters' instrumentations to switch on, e.g. `[openAIInstrumentation()]`
-   * from @llmeter/openai. Enabled after llmeter has started (not when disabled),
+   * Instrumentations to switch on, e.g. `[new OpenAIInstrumentation()]` from
+   * @llmeter/openai. Enabled after llmeter has started (not when disabled),
    * also when init() returns an instance already running.
    */
   instrumentations?: readonly LLMeterInstrumentation[];

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ATTR, ENV, LATEST_ATTR, LATEST_METRIC, METRIC, RESOURCE_ATTR } from '../src/constants';
+import {
+  ATTR,
+  ENV,
+  ERROR_TYPE_ABANDONED,
+  ERROR_TYPE_OTHER,
+  LATEST_ATTR,
+  LATEST_METRIC,
+  METRIC,
+  RESOURCE_ATTR,
+} from '../src/constants';
 import { defaultInstruments, latestInstruments, prometheusName } from '../src/metrics/definitions';
 
 const root = new URL('../../../', import.meta.url);
@@ -13,6 +22,12 @@ function mentioned(doc: string, name: string): boolean {
 }
 
 describe('docs/reference stays in step with the code', () => {
+  it("names core's own error.type values in telemetry.md", () => {
+    expect(
+      [ERROR_TYPE_OTHER, ERROR_TYPE_ABANDONED].filter((n) => !mentioned(telemetry, n)),
+    ).toEqual([]);
+  });
+
   it('names every metric, attribute and resource attribute in telemetry.md', () => {
     const names = [
       ...Object.values(METRIC),

@@ -6,7 +6,8 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getLLMeter, getRecorder, init, internalLogger } from '../src/index';
+import { getLLMeter, init } from '../src/index';
+import { getRecorder, internalLogger } from '../src/internal';
 import { resetReported } from '../src/internal-log';
 import { quiet, stopLLMeter } from './init-helpers';
 
@@ -50,7 +51,7 @@ describe('init()', () => {
       op.end({ usage: { inputTokens: 1 } });
       expect(op.span.isRecording()).toBe(false);
       expect(
-        await (await import('../src/index')).renderMetrics([llmeter.promRegistry], false),
+        await (await import('../src/internal')).renderMetrics([llmeter.promRegistry], false),
       ).toBe('');
       await llmeter.forceFlush();
       await llmeter.shutdown();

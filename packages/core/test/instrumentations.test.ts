@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getLLMeter, init, internalLogger, type LLMeterInstrumentation } from '../src/index';
+import { getLLMeter, init, type LLMeterInstrumentation } from '../src/index';
+import { internalLogger } from '../src/internal';
 import { resetReported } from '../src/internal-log';
 import { quiet, stopLLMeter } from './init-helpers';
 

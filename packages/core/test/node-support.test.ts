@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { init, internalLogger } from '../src/index';
-import { resetReported } from '../src/internal-log';
+import { init } from '../src/index';
+import { internalLogger, resetReported } from '../src/internal-log';
 import { isSupportedNode } from '../src/node-support';
 import { quiet, stopLLMeter } from './init-helpers';
 

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { init, internalLogger } from '../src/index';
-import { resetReported } from '../src/internal-log';
+import { init } from '../src/index';
+import { internalLogger, resetReported } from '../src/internal-log';
 import { quiet, stopLLMeter } from './init-helpers';
 
 const DURATION = 'gen_ai_client_operation_duration_seconds';

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type InMemoryLLMeter, setupInMemory } from '@llmeter/testing/in-memory';
 import { afterEach, describe, expect, it } from 'vitest';
-import { instrumentsFor, prometheusName } from '../src/index';
+import { instrumentsFor, prometheusName } from '../src/internal';
 
 let t: InMemoryLLMeter | undefined;
 afterEach(async () => {

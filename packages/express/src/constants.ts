@@ -5,6 +5,12 @@
  */
 
 export const INSTRUMENTATION_SCOPE = '@llmeter/express';
+/** This package's version, reported as `ExpressInstrumentation`'s version. */
+export const PACKAGE_VERSION = '0.1.0';
+/** The `express` releases `ExpressInstrumentation` patches (the peer dependency range). */
+export const SUPPORTED_VERSIONS = ['>=4 <6'];
+/** Marks an `express.application.init` wrapped by `ExpressInstrumentation`; the value is the original. */
+export const WRAPPED_INIT = Symbol.for('llmeter.express.wrappedInit');
 
 /** HTTP server span attribute keys (semconv, stable). */
 export const HTTP_ATTR = {

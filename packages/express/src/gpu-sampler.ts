@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { getLLMeter, type LLMeter, reportInternalError } from '@llmeter/core';
+import { getLLMeter } from '@llmeter/core';
+import { reportInternalError } from '@llmeter/core/internal';
 import type { Meter, ObservableGauge, ObservableResult } from '@opentelemetry/api';
 import { Gauge, type Registry } from 'prom-client';
 import {
@@ -72,7 +73,7 @@ export function startGpuSampler(options: GpuSamplerOptions = {}): GpuSampler {
   const binary = options.nvidiaSmiPath || GPU_SAMPLER_DEFAULTS.NVIDIA_SMI;
   const log = new OnceLogger();
   const prom = new PromGauges();
-  const otel = new OtelGauges(options.meter ?? meterOf(getLLMeter()), () => gpus);
+  const otel = new OtelGauges(options.meter ?? getLLMeter()?.meter, () => gpus);
 
   let gpus: readonly GpuSample[] = [];
   let running: Promise<readonly GpuSample[]> | undefined;
@@ -273,15 +274,6 @@ function labelsOf(gpu: GpuSample): Record<string, string> {
     [GPU_LABEL.INDEX]: String(gpu.index),
     [GPU_LABEL.MODEL_NAME]: gpu.name,
   };
-}
-
-/**
- * llmeter's meter, once core exposes it on the instance (`LLMeter.meter`);
- * until then the OTel gauges need the `meter` option.
- */
-function meterOf(llmeter: LLMeter | undefined): Meter | undefined {
-  const meter = (llmeter as (LLMeter & { meter?: Meter }) | undefined)?.meter;
-  return meter && typeof meter.createObservableGauge === 'function' ? meter : undefined;
 }
 
 function positive(value: number | undefined): number | undefined {

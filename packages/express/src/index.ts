@@ -8,6 +8,7 @@ export {
 } from './constants';
 export { DEFAULT_EXCLUDED_PATHS } from './excluded-paths';
 export { startGpuSampler } from './gpu-sampler';
+export { ExpressInstrumentation, type ExpressInstrumentationConfig } from './instrumentation';
 export { metricsHandler, serveMetrics } from './metrics-route';
 export { llmeterAgent, llmeterErrorHandler, llmeterMiddleware } from './middleware';
 export { createRequestPropagator } from './propagation';

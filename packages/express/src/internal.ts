@@ -1,4 +1,4 @@
-import { internalLogger } from '@llmeter/core';
+import { internalLogger } from '@llmeter/core/internal';
 
 /**
  * One info line per distinct situation per owner (a sampler, a middleware):

@@ -1,11 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  getLLMeter,
-  type LLMeter,
-  type MetricsRequestHandler,
-  reportInternalError,
-} from '@llmeter/core';
+import { getLLMeter, type LLMeter, type MetricsRequestHandler } from '@llmeter/core';
+import { reportInternalError } from '@llmeter/core/internal';
 import { markMetricsHandler } from './excluded-paths';
 import type {
   MetricsHandlerOptions,

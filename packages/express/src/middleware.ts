@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { getLLMeter, getRecorder, reportInternalError } from '@llmeter/core';
+import { getLLMeter } from '@llmeter/core';
+import { getRecorder, reportInternalError } from '@llmeter/core/internal';
 import {
   type Context,
   context,

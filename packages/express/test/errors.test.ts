@@ -1,4 +1,5 @@
-import { ATTR, internalLogger, METRIC } from '@llmeter/core';
+import { ATTR, METRIC } from '@llmeter/core';
+import { internalLogger } from '@llmeter/core/internal';
 import { llmeterErrorHandler, llmeterMiddleware } from '@llmeter/express';
 import { type InMemoryLLMeter, setupInMemory } from '@llmeter/testing/in-memory';
 import { SpanKind, SpanStatusCode, type TextMapPropagator } from '@opentelemetry/api';

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { internalLogger } from '@llmeter/core';
+import { internalLogger } from '@llmeter/core/internal';
 import { GPU_PROM_METRIC, NVIDIA_SMI_ARGS, startGpuSampler } from '@llmeter/express';
 import { type InMemoryLLMeter, setupInMemory } from '@llmeter/testing/in-memory';
 import {

@@ -1,4 +1,5 @@
-import { internalLogger, withLLMCall } from '@llmeter/core';
+import { withLLMCall } from '@llmeter/core';
+import { internalLogger } from '@llmeter/core/internal';
 import { llmeterMiddleware, metricsHandler, serveMetrics } from '@llmeter/express';
 import { type InMemoryLLMeter, setupInMemory } from '@llmeter/testing/in-memory';
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -8,11 +8,11 @@ const built =
   existsSync(new URL('../dist/index.js', import.meta.url)) &&
   existsSync(new URL('../dist/index.cjs', import.meta.url));
 
-function run(fixture: string): Promise<string> {
+function run(fixture: string, nodeArgs: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url))],
+      [...nodeArgs, fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url))],
       { cwd: pkg, timeout: 20_000 },
       (error, stdout, stderr) =>
         error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
@@ -29,4 +29,12 @@ describe.skipIf(!built)('the built package', () => {
       expect(out).toEqual({ chat: 'ok', agentCalls: true });
     },
   );
+
+  it.each([
+    ['instrumented-app.mjs', ['--import', './test/fixtures/iitm.mjs']],
+    ['instrumented-app.cjs', []],
+  ])('ExpressInstrumentation measures an app with no app.use() from %s', async (fixture, args) => {
+    const out = JSON.parse((await run(fixture, args)).trim().split('\n').pop()!);
+    expect(out).toEqual({ chat: 'ok', agentCalls: true });
+  });
 });

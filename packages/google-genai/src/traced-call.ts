@@ -1,5 +1,5 @@
-import { getRecorder, type LLMOperation } from '@llmeter/core';
-import { reportInternalError, warnOnce } from '@llmeter/core/internal';
+import type { LLMOperation } from '@llmeter/core';
+import { getRecorder, reportInternalError, warnOnce } from '@llmeter/core/internal';
 import { type Context, context } from '@opentelemetry/api';
 import { errorTypeOf } from './errors';
 import { obj } from './parse/values';

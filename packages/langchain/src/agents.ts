@@ -1,4 +1,5 @@
-import { type AgentOperation, getRecorder, reportInternalError } from '@llmeter/core';
+import type { AgentOperation } from '@llmeter/core';
+import { getRecorder, reportInternalError } from '@llmeter/core/internal';
 import type { Context } from '@opentelemetry/api';
 import {
   AGENT_EXECUTOR_CLASSES,

@@ -1,4 +1,5 @@
-import { getRecorder, type WorkflowOperation } from '@llmeter/core';
+import type { WorkflowOperation } from '@llmeter/core';
+import { getRecorder } from '@llmeter/core/internal';
 import { type Attributes, type Context, context } from '@opentelemetry/api';
 import { agentNameOf, startAgentRun } from './agents';
 import { CONTROL_FLOW_ERRORS, HIDDEN_TAG, LC_ATTR, META } from './constants';

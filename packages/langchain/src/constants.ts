@@ -10,6 +10,12 @@
  * second time to a run that already carries one passed per call.
  */
 export const HANDLER_NAME = 'llmeter_callback_handler';
+/** `instrumentationName` of `LangChainInstrumentation`. */
+export const INSTRUMENTATION_NAME = '@llmeter/langchain';
+/** This package's version, reported as the instrumentation's version. */
+export const PACKAGE_VERSION = '0.1.0';
+/** The `@langchain/core` releases this package supports (the peer dependency range). */
+export const SUPPORTED_VERSIONS = ['>=1.0.0 <2'];
 
 /** Context variable that holds the process-wide handler (see `attachLLMeterGlobally`). */
 export const GLOBAL_HANDLER_CONTEXT_VAR = 'llmeter_callback_handler';

@@ -1,5 +1,5 @@
 import { registerConfigureHook, setContextVariable } from '@langchain/core/context';
-import { reportInternalError } from '@llmeter/core';
+import { reportInternalError } from '@llmeter/core/internal';
 import { GLOBAL_HANDLER_CONTEXT_VAR } from './constants';
 import { LLMeterCallbackHandler } from './handler';
 import type { LLMeterCallbackHandlerOptions } from './types';

@@ -1,5 +1,5 @@
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
-import { reportInternalError } from '@llmeter/core';
+import { reportInternalError } from '@llmeter/core/internal';
 import { agentAction, agentFinish } from './agents';
 import { startChainRun } from './chains';
 import { HANDLER_NAME } from './constants';

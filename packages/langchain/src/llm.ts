@@ -1,18 +1,13 @@
 import {
   type GenAIMessage,
-  getRecorder,
   type LLMOperation,
   type LLMOperationResult,
   OPERATION,
 } from '@llmeter/core';
+import { getRecorder } from '@llmeter/core/internal';
 import { context } from '@opentelemetry/api';
 import { LC_ATTR } from './constants';
-import {
-  type LiveInference,
-  trackInference,
-  untrackInference,
-  withoutResolver,
-} from './coordination';
+import { LANGCHAIN_RUN_TREE } from './coordination';
 import { resultOf } from './llm-result';
 import { toGenAIMessage, toGenAIMessages } from './messages';
 import { detectTarget, type ModelTarget } from './provider';
@@ -65,8 +60,9 @@ export function startModelRun(store: RunStore, settings: Settings, start: ModelR
     request: {},
   };
   const capture = captureOn(settings);
-  const op = withoutResolver(() =>
-    recorder.startOperation({
+  // An observed run: an SDK adapter's call under it is counted once, by core's algorithm.
+  const op = recorder.startOperation(
+    {
       operation: chat ? OPERATION.CHAT : OPERATION.TEXT_COMPLETION,
       provider: target.provider,
       requestModel: target.requestModel,
@@ -80,18 +76,14 @@ export function startModelRun(store: RunStore, settings: Settings, start: ModelR
       toolDefinitions: capture
         ? readSafely('toolDefinitions', () => toolDefinitions(start.extraParams))
         : undefined,
-    }),
+    },
+    {
+      runId: start.runId,
+      parentId: start.parentRunId,
+      callerContext,
+      tree: LANGCHAIN_RUN_TREE,
+    },
   );
-  let live: LiveInference | undefined = trackInference(
-    start.runId,
-    start.parentRunId,
-    callerContext,
-    op,
-  );
-  const release = () => {
-    untrackInference(live);
-    live = undefined;
-  };
   const run: ModelRun = {
     id: start.runId,
     kind: 'llm',
@@ -100,7 +92,6 @@ export function startModelRun(store: RunStore, settings: Settings, start: ModelR
     startedAt: startTime,
     op,
     end(output) {
-      release();
       // A payload that cannot be read still ends the operation: the span and
       // the in-flight gauge must never be left open.
       op.end(
@@ -110,11 +101,9 @@ export function startModelRun(store: RunStore, settings: Settings, start: ModelR
       );
     },
     fail(error) {
-      release();
       op.fail(error);
     },
     evict() {
-      release();
       op.end({ incomplete: true, attributes: { [LC_ATTR.RUN_EVICTED]: true } });
     },
   };

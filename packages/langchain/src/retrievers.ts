@@ -1,4 +1,5 @@
-import { ATTR, getLLMeter, getRecorder, reportInternalError } from '@llmeter/core';
+import { ATTR, getLLMeter } from '@llmeter/core';
+import { getRecorder, reportInternalError } from '@llmeter/core/internal';
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { LC_ATTR, RETRIEVAL_OPERATION } from './constants';
 import { type Run, type RunStore, runById } from './run-store';

@@ -1,4 +1,4 @@
-import { reportInternalError } from '@llmeter/core';
+import { reportInternalError } from '@llmeter/core/internal';
 import type { Context } from '@opentelemetry/api';
 
 export type RunKind = 'llm' | 'chain' | 'agent' | 'tool' | 'retriever' | 'passthrough';

@@ -1,4 +1,4 @@
-import { errorType, reportInternalError } from '@llmeter/core';
+import { errorType, reportInternalError } from '@llmeter/core/internal';
 import { META } from './constants';
 import { asRecord, asString } from './util';
 

@@ -1,4 +1,4 @@
-import { getRecorder } from '@llmeter/core';
+import { getRecorder } from '@llmeter/core/internal';
 import { context } from '@opentelemetry/api';
 import { LC_ATTR } from './constants';
 import { textOf } from './messages';

@@ -7,12 +7,12 @@ import {
   FakeStreamingChatModel,
 } from '@langchain/core/utils/testing';
 import { ATTR } from '@llmeter/core';
+import { observedInferenceCount as liveInferenceCount } from '@llmeter/core/internal';
 import { LLMeterCallbackHandler } from '@llmeter/langchain';
 import { type InMemoryLLMeter, setupInMemory } from '@llmeter/testing/in-memory';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LC_ATTR } from '../src/constants';
-import { liveInferenceCount } from '../src/coordination';
 import { trackedRunCount } from '../src/run-store';
 
 let t: InMemoryLLMeter;

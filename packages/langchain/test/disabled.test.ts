@@ -1,5 +1,5 @@
 import { FakeListChatModel } from '@langchain/core/utils/testing';
-import { getRecorder } from '@llmeter/core';
+import { getRecorder } from '@llmeter/core/internal';
 import { attachLLMeterGlobally, LLMeterCallbackHandler } from '@llmeter/langchain';
 import { describe, expect, it } from 'vitest';
 import { trackedRunCount } from '../src/run-store';

@@ -5,11 +5,12 @@
  * ends its span, and the metrics stay well-formed. LLMETER_FUZZ_RUNS raises
  * the count (long mode).
  */
+
+import { observedInferenceCount as liveInferenceCount } from '@llmeter/core/internal';
 import { LLMeterCallbackHandler } from '@llmeter/langchain';
 import { type InMemoryLLMeter, setupInMemory } from '@llmeter/testing/in-memory';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveInferenceCount } from '../src/coordination';
 import { trackedRunCount } from '../src/run-store';
 
 // With the OpenAI fuzz (packages/openai/test/fuzz.test.ts), over 10,000 inputs per CI run.

@@ -4,13 +4,13 @@ import type { ChatResult } from '@langchain/core/outputs';
 import { RunnableLambda, RunnableMap } from '@langchain/core/runnables';
 import { FakeListChatModel, FakeStreamingChatModel } from '@langchain/core/utils/testing';
 import { ChatOpenAI } from '@langchain/openai';
-import { ATTR, getRecorder, type LLMOperation, METRIC } from '@llmeter/core';
+import { ATTR, type LLMOperation, METRIC } from '@llmeter/core';
+import { getRecorder, observedInferenceCount as liveInferenceCount } from '@llmeter/core/internal';
 import { LLMeterCallbackHandler } from '@llmeter/langchain';
 import { startMockLLM } from '@llmeter/testing';
 import { type InMemoryLLMeter, setupInMemory } from '@llmeter/testing/in-memory';
 import { context, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { liveInferenceCount } from '../src/coordination';
 import { count, isChildOf, parentOf, spansNamed, sum } from './helpers';
 import { instrumentedFetch } from './sdk-adapter';
 

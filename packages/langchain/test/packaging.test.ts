@@ -26,4 +26,17 @@ describe.skipIf(!built)('the built package', () => {
       expect(result.open).toBe(0);
     });
   }
+
+  for (const file of ['smoke.mjs', 'smoke.cjs']) {
+    it(`LangChainInstrumentation measures runs with no callbacks for ${file.endsWith('.cjs') ? 'CommonJS' : 'ES module'} consumers`, () => {
+      const out = execFileSync(
+        process.execPath,
+        [fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url))],
+        { encoding: 'utf8', timeout: 20_000, env: { ...process.env, SMOKE_INSTRUMENTATION: '1' } },
+      );
+      const result = JSON.parse(out);
+      expect(result.names).toHaveLength(2);
+      expect(result.nested).toBe(true);
+    });
+  }
 });

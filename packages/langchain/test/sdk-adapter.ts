@@ -1,4 +1,5 @@
-import { getRecorder, type LLMOperation } from '@llmeter/core';
+import type { LLMOperation } from '@llmeter/core';
+import { getRecorder } from '@llmeter/core/internal';
 
 /**
  * Stands in for `@llmeter/openai` under ChatOpenAI: a `fetch` given to the

@@ -9,7 +9,7 @@ import { tool } from '@langchain/core/tools';
 import { ChatOpenAI } from '@langchain/openai';
 import { ATTR, METRIC } from '@llmeter/core';
 import { LLMeterCallbackHandler } from '@llmeter/langchain';
-import { disableOpenAIAutoInstrumentation, instrumentOpenAIModule } from '@llmeter/openai';
+import { OpenAIInstrumentation } from '@llmeter/openai';
 import { startMockLLM } from '@llmeter/testing';
 import { type InMemoryLLMeter, type ReadableSpan, setupInMemory } from '@llmeter/testing/in-memory';
 import { createAgent } from 'langchain';
@@ -19,16 +19,18 @@ import { z } from 'zod';
 import { count, parentOf, spanNamed, sum } from './helpers';
 
 let t: InMemoryLLMeter;
+const instrumentation = new OpenAIInstrumentation({ enabled: false });
 let mock: Awaited<ReturnType<typeof startMockLLM>>;
 
 beforeAll(async () => {
   t = setupInMemory();
   mock = await startMockLLM();
-  // The same `openai` module instance @langchain/openai loads (one pnpm store entry).
-  expect(instrumentOpenAIModule(openaiModule)).toBe(true);
+  // The same `openai` module instance @langchain/openai loads (one pnpm store entry),
+  // patched as OpenAIInstrumentation's import hook patches it when it loads.
+  instrumentation.getModuleDefinitions()[0]?.patch?.(openaiModule);
 });
 afterAll(async () => {
-  disableOpenAIAutoInstrumentation();
+  instrumentation.disable();
   await mock.close();
   await t.shutdown();
 });

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { prometheusName } from '@llmeter/core';
-import { MCP_ATTR, MCP_BUCKETS, MCP_ERROR_TYPE_TOOL, MCP_METRIC } from '@llmeter/core/internal';
+import {
+  MCP_ATTR,
+  MCP_BUCKETS,
+  MCP_ERROR_TYPE_TOOL,
+  MCP_METRIC,
+  prometheusName,
+} from '@llmeter/core/internal';
 import * as mcp from '@llmeter/mcp';
 import { describe, expect, it } from 'vitest';
 import { mcpInstruments } from '../../core/src/mcp/instruments';

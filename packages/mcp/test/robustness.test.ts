@@ -1,4 +1,5 @@
-import { getRecorder, withAgent, withTool } from '@llmeter/core';
+import { withAgent, withTool } from '@llmeter/core';
+import { getRecorder } from '@llmeter/core/internal';
 import { instrumentMCPClient, instrumentMCPServer } from '@llmeter/mcp';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SpanKind } from '@opentelemetry/api';

@@ -1,5 +1,12 @@
-import { type LLMOperation, reportInternalError, warnOnce } from '@llmeter/core';
-import { API_PROMISE_PATCHED, CALLS as CALLS_SLOT } from './constants';
+import type { LLMOperation } from '@llmeter/core';
+import {
+  type AbandonmentWatcher,
+  endAbandoned,
+  reportInternalError,
+  warnOnce,
+  watchAbandonment,
+} from '@llmeter/core/internal';
+import { API_PROMISE_PATCHES, CALLS as CALLS_SLOT } from './constants';
 import { isStream, observeStream, StreamObserver } from './stream';
 import type { Surface } from './surfaces/surface';
 
@@ -7,10 +14,12 @@ import type { Surface } from './surfaces/surface';
  * Everything known about one call between the request and its outcome. Every
  * path that ends the operation goes through here, so it ends exactly once.
  */
-export class CallObserver {
+export class CallObserver implements AbandonmentWatcher {
   private settled = false;
   /** The caller (or an SDK helper) consumed the promise: await, then, withResponse, ... */
   parseStarted = false;
+  /** The caller took the raw response (`asResponse()`): it reads the body itself. */
+  rawTaken = false;
   private rawCheckScheduled = false;
 
   constructor(
@@ -27,7 +36,11 @@ export class CallObserver {
     try {
       if (this.streaming && isStream(value)) {
         const observer = new StreamObserver(this.op, this.surface.accumulator(this.capture));
-        if (observeStream(value, observer)) return;
+        if (observeStream(value, observer)) {
+          // A stream the caller drops unread still ends its operation.
+          watchAbandonment(value, observer);
+          return;
+        }
         warnOnce(
           'openai.stream-shape',
           'openai Stream without an iterator factory: stream not measured',
@@ -54,6 +67,17 @@ export class CallObserver {
       reportInternalError('openai.fail', e);
     }
   };
+
+  /**
+   * The promise handed to the caller was collected. Once consumed, the SDK's
+   * own chain (not that object) carries the call to its end; never consumed,
+   * nothing will: end it as abandoned.
+   */
+  abandoned(): void {
+    if (this.settled || this.parseStarted || this.rawTaken) return;
+    this.settled = true;
+    endAbandoned(this.op);
+  }
 
   /** Nothing more can be learnt about the call: end it with what is known. */
   end(): void {
@@ -98,9 +122,15 @@ interface APIPromiseInternals {
  * they find the same call without being hooked themselves.
  */
 // On globalThis: the ESM and CommonJS builds of this package patch one prototype between them.
-const holder = globalThis as typeof globalThis & { [CALLS_SLOT]?: WeakMap<object, CallObserver> };
+const holder = globalThis as typeof globalThis & {
+  [CALLS_SLOT]?: WeakMap<object, CallObserver>;
+  [API_PROMISE_PATCHES]?: Map<object, Pick<APIPromiseInternals, 'parse' | 'asResponse'>>;
+};
 holder[CALLS_SLOT] ??= new WeakMap();
 const CALLS = holder[CALLS_SLOT];
+/** Each patched `APIPromise` prototype with its own methods, for `restoreAPIPromises()`. */
+holder[API_PROMISE_PATCHES] ??= new Map();
+const PATCHED = holder[API_PROMISE_PATCHES];
 
 /**
  * Wraps the parse step and `asResponse` of an `APIPromise` class once (each
@@ -119,11 +149,12 @@ const CALLS = holder[CALLS_SLOT];
  * Nothing runs before the caller consumes the promise: a call nobody awaits
  * behaves (and rejects) exactly as it would without llmeter.
  */
-function patchPrototype(proto: APIPromiseInternals & { [API_PROMISE_PATCHED]?: boolean }): boolean {
-  if (proto[API_PROMISE_PATCHED]) return true;
+function patchPrototype(proto: APIPromiseInternals): boolean {
+  if (PATCHED.has(proto)) return true;
   const parse = proto.parse;
   const asResponse = proto.asResponse;
   if (typeof parse !== 'function' || typeof asResponse !== 'function') return false;
+  PATCHED.set(proto, { parse, asResponse });
   Object.defineProperty(proto, 'parse', {
     configurable: true,
     writable: true,
@@ -147,6 +178,7 @@ function patchPrototype(proto: APIPromiseInternals & { [API_PROMISE_PATCHED]?: b
       const response = Reflect.apply(asResponse, this, args);
       const request = this.responsePromise;
       const call = request === undefined ? undefined : CALLS.get(request);
+      if (call !== undefined) call.rawTaken = true;
       if (call !== undefined && !call.parseStarted) {
         // A second reaction on the request promise, settled by our handlers.
         request?.then(call.rawResponseHandler(), call.failed);
@@ -154,8 +186,25 @@ function patchPrototype(proto: APIPromiseInternals & { [API_PROMISE_PATCHED]?: b
       return response;
     },
   });
-  Object.defineProperty(proto, API_PROMISE_PATCHED, { value: true });
   return true;
+}
+
+/**
+ * Puts every patched `APIPromise` prototype back as the SDK defined it (on
+ * disable). A client wrapped by `instrumentOpenAI()` patches its prototype
+ * again on its next call.
+ */
+export function restoreAPIPromises(): void {
+  for (const [proto, originals] of PATCHED) {
+    for (const key of ['parse', 'asResponse'] as const) {
+      Object.defineProperty(proto, key, {
+        configurable: true,
+        writable: true,
+        value: originals[key],
+      });
+    }
+  }
+  PATCHED.clear();
 }
 
 /**

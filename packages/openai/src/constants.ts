@@ -11,8 +11,12 @@ export const PROVIDER = {
   AZURE_OPENAI: 'azure.ai.openai',
 } as const;
 
-/** `name` of `openAIInstrumentation()`, in llmeter's own diagnostics. */
-export const INSTRUMENTATION_NAME = 'openai';
+/** `instrumentationName` of `OpenAIInstrumentation` (OpenTelemetry's name for it, and llmeter's diagnostics'). */
+export const INSTRUMENTATION_NAME = '@llmeter/openai';
+/** This package's version, reported as the instrumentation's version. */
+export const PACKAGE_VERSION = '0.1.0';
+/** The `openai` releases `OpenAIInstrumentation` patches (the peer dependency range). */
+export const SUPPORTED_VERSIONS = ['>=6 <8'];
 
 /** Attributes this adapter sets that core has no constant for (semconv v1.41.1 names). */
 export const OPENAI_ATTR = {
@@ -43,24 +47,14 @@ export const WRAPPED_METHODS = [
   { path: ['completions'], method: 'create', surface: 'completions' },
 ] as const;
 
-/**
- * Files of the `openai` package that define the wrapped resource classes, and
- * the export that holds each class. Auto-instrumentation patches these classes'
- * prototypes when the files load (both the CommonJS `.js` and the ESM `.mjs`).
- */
-export const RESOURCE_FILES = [
-  { file: 'resources/chat/completions/completions', exportName: 'Completions', surface: 'chat' },
-  { file: 'resources/responses/responses', exportName: 'Responses', surface: 'responses' },
-  { file: 'resources/embeddings', exportName: 'Embeddings', surface: 'embeddings' },
-  { file: 'resources/completions', exportName: 'Completions', surface: 'completions' },
-] as const;
-
 export type SurfaceName = (typeof WRAPPED_METHODS)[number]['surface'];
 
 /** Marks a function as llmeter's wrapper; the value is the wrapped original. */
 export const WRAPPED = Symbol.for('llmeter.openai.wrapped');
 /** Per-client settings (provider, content switch), set by instrumentOpenAI(). */
 export const CLIENT_SETTINGS = Symbol.for('llmeter.openai.settings');
+/** globalThis slot: `OpenAIInstrumentation`'s options, for clients instrumentOpenAI() did not configure. */
+export const DEFAULT_SETTINGS = Symbol.for('llmeter.openai.defaultSettings');
 /** Set on a client that instrumentOpenAI() has already instrumented. */
 export const INSTRUMENTED = Symbol.for('llmeter.openai.instrumented');
 /** globalThis slot: the resource prototypes patched in this process (for disabling). */
@@ -69,7 +63,5 @@ export const PATCHES = Symbol.for('llmeter.openai.patches');
 export const CALLS = Symbol.for('llmeter.openai.calls');
 /** Set on an SDK `APIPromise` prototype whose parse step is observed. */
 export const API_PROMISE_PATCHED = Symbol.for('llmeter.openai.apiPromisePatched');
-/** globalThis slot: the function the module load hook calls with a loaded resource file. */
-export const ON_RESOURCE_LOADED = Symbol.for('llmeter.openai.onResourceLoaded');
-/** globalThis slot: set once the module load hooks are registered (one registration per process). */
-export const HOOKS_REGISTERED = Symbol.for('llmeter.openai.hooksRegistered');
+/** globalThis slot: the `APIPromise` prototypes patched in this process (for disabling). */
+export const API_PROMISE_PATCHES = Symbol.for('llmeter.openai.apiPromisePatches');

@@ -1,6 +1,4 @@
 export { PROVIDER } from './constants';
-export { disableOpenAIAutoInstrumentation, enableOpenAIAutoInstrumentation } from './hooks';
 export { instrumentOpenAI } from './instrument';
-export { openAIInstrumentation } from './instrumentation';
-export { instrumentOpenAIModule } from './module';
-export type { InstrumentOpenAIOptions, OpenAIInstrumentationOptions } from './types';
+export { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from './instrumentation';
+export type { InstrumentOpenAIOptions } from './types';

@@ -1,4 +1,4 @@
-import { reportInternalError, warnOnce } from '@llmeter/core';
+import { reportInternalError, warnOnce } from '@llmeter/core/internal';
 import { CLIENT_SETTINGS, INSTRUMENTED, WRAPPED_METHODS } from './constants';
 import type { InstrumentOpenAIOptions } from './types';
 import { isWrapped, type Method, wrapMethod } from './wrap';

@@ -1,34 +1,74 @@
-import { type LLMeterInstrumentation, reportInternalError } from '@llmeter/core';
-import { INSTRUMENTATION_NAME } from './constants';
-import { enableOpenAIAutoInstrumentation } from './hooks';
-import { instrumentOpenAIModule } from './module';
-import type { OpenAIInstrumentationOptions } from './types';
+import {
+  InstrumentationBase,
+  type InstrumentationConfig,
+  InstrumentationNodeModuleDefinition,
+} from '@opentelemetry/instrumentation';
+import { restoreAPIPromises } from './api-promise';
+import { INSTRUMENTATION_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './constants';
+import { patchOpenAIModule, unpatchAll } from './module';
+import { setDefaultSettings } from './settings';
+import type { InstrumentOpenAIOptions } from './types';
 
 /**
- * Auto-instrumentation as an object for `init({ instrumentations: [...] })`:
- * core calls `enable()` once llmeter has started (core never imports this
- * package). `enable()` registers the module hooks for copies of `openai`
- * loaded later, patches the CommonJS copies already loaded and, when given,
- * the `module` the application imported: an ES module application's static
- * `import OpenAI from 'openai'` has loaded its copy before any of its code
- * (init() included) runs, so the hooks alone come too late for it.
+ * Options of `OpenAIInstrumentation`: OpenTelemetry's (`enabled`, default
+ * true) and `instrumentOpenAI()`'s, which apply to every client it measures
+ * unless `instrumentOpenAI(client, options)` configured that client.
  */
-export function openAIInstrumentation(
-  options: OpenAIInstrumentationOptions = {},
-): LLMeterInstrumentation {
-  return {
-    name: INSTRUMENTATION_NAME,
-    enable() {
-      try {
-        const hooked = enableOpenAIAutoInstrumentation();
-        const module = options?.module;
-        // Whatever the hooks managed, a module handed over is patched directly.
-        const patched = module !== undefined && instrumentOpenAIModule(module);
-        return hooked || patched;
-      } catch (error) {
-        reportInternalError('openai.instrumentation', error);
-        return false;
-      }
-    },
-  };
+export interface OpenAIInstrumentationConfig
+  extends InstrumentationConfig,
+    InstrumentOpenAIOptions {}
+
+/**
+ * The OpenTelemetry instrumentation of the `openai` package (6.x and 7.x):
+ * every client made from a loaded copy of `openai` is measured, with no code
+ * at the call sites. Hand it to `init({ instrumentations })`,
+ * `registerInstrumentations()` or your own `NodeSDK({ instrumentations })`.
+ *
+ * `openai` must load after it is enabled: CommonJS `require` is hooked
+ * (require-in-the-middle); ES module `import` is hooked only when
+ * import-in-the-middle's loader is registered (`node --import
+ * @llmeter/openai/register`, or your own `--import` of
+ * `@opentelemetry/instrumentation/hook.mjs`). Where neither fits, use
+ * `instrumentOpenAI(client)`.
+ *
+ * The telemetry itself goes through llmeter's recorder (started by `init()`),
+ * not through the tracer and meter OpenTelemetry hands instrumentations: that
+ * is what keeps its metrics, cost and /metrics identical to every other
+ * adapter's. `disable()` restores every patched method, the SDK's `APIPromise`
+ * prototype included.
+ */
+export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
+  constructor(config: OpenAIInstrumentationConfig = {}) {
+    super(INSTRUMENTATION_NAME, PACKAGE_VERSION, config);
+  }
+
+  protected init() {
+    return new InstrumentationNodeModuleDefinition(
+      'openai',
+      SUPPORTED_VERSIONS,
+      (exports) => {
+        patchOpenAIModule(exports);
+        return exports;
+      },
+      () => this.restore(),
+    );
+  }
+
+  // Called by the base constructor too, before any field of this class exists.
+  override setConfig(config: OpenAIInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    const { provider, captureContent, streamIncludeUsage } = config;
+    setDefaultSettings({ provider, captureContent, streamIncludeUsage });
+  }
+
+  override disable(): void {
+    super.disable();
+    // Also what was patched for a module found before (or outside) the hooks.
+    this.restore();
+  }
+
+  private restore(): void {
+    unpatchAll();
+    restoreAPIPromises();
+  }
 }

@@ -1,20 +1,23 @@
-import { reportInternalError, warnOnce } from '@llmeter/core';
-import { PATCHES, RESOURCE_FILES, type SurfaceName, WRAPPED, WRAPPED_METHODS } from './constants';
+import { reportInternalError, warnOnce } from '@llmeter/core/internal';
+import { PATCHES, type SurfaceName, WRAPPED, WRAPPED_METHODS } from './constants';
 import { isWrapped, type Method, resourceClient, wrapMethod } from './wrap';
 
 type Indexable = Record<PropertyKey, unknown>;
+interface Patch {
+  proto: Indexable;
+  method: string;
+  original: unknown;
+}
 
-/** Prototypes patched in this process, for `disableOpenAIAutoInstrumentation()`. */
-const holder = globalThis as typeof globalThis & {
-  [PATCHES]?: { proto: Indexable; method: string; original: unknown }[];
-};
+/** Prototypes patched in this process; on globalThis so the ESM and CommonJS builds share it. */
+const holder = globalThis as typeof globalThis & { [PATCHES]?: Patch[] };
 
 /**
  * Wraps `proto[method]` so every instance of the class (every client) is
  * measured. Idempotent: a prototype is patched once, whichever build (ESM or
  * CommonJS) of this package gets there first.
  */
-export function patchPrototype(proto: unknown, method: string, surface: SurfaceName): boolean {
+function patchPrototype(proto: unknown, method: string, surface: SurfaceName): boolean {
   if (proto === null || typeof proto !== 'object') return false;
   const target = proto as Indexable;
   const original = target[method];
@@ -32,6 +35,7 @@ export function patchPrototype(proto: unknown, method: string, surface: SurfaceN
   return true;
 }
 
+/** The client class of an `openai` module: its namespace, default export or CommonJS exports. */
 function classOf(openai: unknown): Indexable | undefined {
   const m = openai as Indexable | undefined;
   const candidates = [m?.OpenAI, (m?.default as Indexable | undefined)?.OpenAI, m?.default, m];
@@ -44,20 +48,16 @@ function classOf(openai: unknown): Indexable | undefined {
 }
 
 /**
- * Patches the resource classes of an `openai` module, so every client made
- * from it is measured: pass what `import * as openai from 'openai'`,
- * `import OpenAI from 'openai'` or `require('openai')` gives. ESM and
- * CommonJS are separate module instances with separate classes: patch the one
- * the application uses (or both). Returns true when the classes were found.
+ * Patches the resource classes of an `openai` module (what `OpenAIInstrumentation`
+ * is handed when the module loads), so every client made from it is measured.
+ * ESM and CommonJS are separate module instances with separate classes; each
+ * is patched when it loads. Returns true when the classes were found.
  */
-export function instrumentOpenAIModule(openai: unknown): boolean {
+export function patchOpenAIModule(openai: unknown): boolean {
   try {
     const OpenAI = classOf(openai);
     if (!OpenAI) {
-      warnOnce(
-        'openai.module-shape',
-        'instrumentOpenAIModule(): no OpenAI class found in the module',
-      );
+      warnOnce('openai.module-shape', 'OpenAIInstrumentation: no OpenAI class found in the module');
       return false;
     }
     let patched = false;
@@ -73,40 +73,12 @@ export function instrumentOpenAIModule(openai: unknown): boolean {
     }
     return patched;
   } catch (error) {
-    reportInternalError('openai.instrumentModule', error);
+    reportInternalError('openai.patchModule', error);
     return false;
   }
 }
 
-const RESOURCE_PATTERNS = RESOURCE_FILES.map(
-  (entry) => [new RegExp(`/openai/${entry.file}\\.(?:m?js|cjs)$`), entry] as const,
-);
-
-/** The resource file a loaded module is, by its URL or path; undefined for any other file. */
-export function resourceFileOf(location: string): (typeof RESOURCE_FILES)[number] | undefined {
-  if (!location.includes('openai')) return undefined;
-  const normalized = location.replaceAll('\\', '/');
-  for (const [pattern, entry] of RESOURCE_PATTERNS) {
-    if (pattern.test(normalized)) return entry;
-  }
-  return undefined;
-}
-
-/** Called by the load hook with a resource file's exports once it has run. */
-export function patchResourceModule(location: string, exports: unknown): void {
-  try {
-    const entry = resourceFileOf(location);
-    const cls = entry && (exports as Indexable | undefined)?.[entry.exportName];
-    if (entry && typeof cls === 'function') {
-      const method = WRAPPED_METHODS.find((m) => m.surface === entry.surface)?.method ?? 'create';
-      patchPrototype(cls.prototype, method, entry.surface);
-    }
-  } catch (error) {
-    reportInternalError('openai.patchResourceModule', error);
-  }
-}
-
-/** Restores every patched prototype method (the module load hooks stay, inert). */
+/** Restores every patched resource method, in whichever copy of `openai` it was patched. */
 export function unpatchAll(): void {
   const patches = holder[PATCHES] ?? [];
   for (const { proto, method, original } of patches.splice(0)) {

@@ -1,5 +1,6 @@
-import { getLLMeter, registerSecret } from '@llmeter/core';
-import { CLIENT_SETTINGS, PROVIDER } from './constants';
+import { getLLMeter } from '@llmeter/core';
+import { registerSecret } from '@llmeter/core/internal';
+import { CLIENT_SETTINGS, DEFAULT_SETTINGS, PROVIDER } from './constants';
 import type { InstrumentOpenAIOptions } from './types';
 
 /** What the wrappers need to know about the client a call goes through. */
@@ -12,6 +13,17 @@ export interface ClientInfo {
 }
 
 type ClientLike = { baseURL?: unknown; [CLIENT_SETTINGS]?: InstrumentOpenAIOptions };
+
+/** On globalThis: the ESM and CommonJS builds of this package patch one prototype between them. */
+const defaults = globalThis as typeof globalThis & { [DEFAULT_SETTINGS]?: InstrumentOpenAIOptions };
+
+/**
+ * The options of clients that `instrumentOpenAI()` did not configure (clients
+ * measured through `OpenAIInstrumentation`'s patch): that instrumentation's.
+ */
+export function setDefaultSettings(settings: InstrumentOpenAIOptions | undefined): void {
+  defaults[DEFAULT_SETTINGS] = settings;
+}
 
 /**
  * Parsed once per client, not per call: `new URL()` costs more than the rest
@@ -31,7 +43,7 @@ const UNKNOWN: ClientInfo = {
 export function clientInfo(client: unknown): ClientInfo {
   if (client === null || typeof client !== 'object') return UNKNOWN;
   const c = client as ClientLike;
-  const settings = c[CLIENT_SETTINGS];
+  const settings = c[CLIENT_SETTINGS] ?? defaults[DEFAULT_SETTINGS];
   const cached = cache.get(client);
   if (cached && cached.baseURL === c.baseURL && cached.settings === settings) return cached;
   const info = describeClient(client, settings);

@@ -1,4 +1,10 @@
-import { type LLMOperation, reportInternalError } from '@llmeter/core';
+import type { LLMOperation } from '@llmeter/core';
+import {
+  type AbandonmentWatcher,
+  endAbandoned,
+  reportInternalError,
+  watchAbandonment,
+} from '@llmeter/core/internal';
 import type { StreamAccumulator } from './surfaces/surface';
 
 /**
@@ -7,8 +13,10 @@ import type { StreamAccumulator } from './surfaces/surface';
  * cancelled readable), or on error. A reply the provider did not finish
  * (no finish reason / no terminal event) ends with `incomplete: true`.
  */
-export class StreamObserver {
+export class StreamObserver implements AbandonmentWatcher {
   private ended = false;
+  /** Reading began: from here the iterator, not the Stream object, carries the call to its end. */
+  started = false;
 
   constructor(
     private readonly op: LLMOperation,
@@ -22,6 +30,24 @@ export class StreamObserver {
     } catch (error) {
       reportInternalError('openai.stream.item', error);
     }
+  }
+
+  /** The Stream object was collected; never read, nothing else will end the call. */
+  abandoned(): void {
+    if (this.ended || this.started) return;
+    this.ended = true;
+    endAbandoned(this.op);
+  }
+
+  /**
+   * The iterator reading the stream was collected before the stream ended: the
+   * caller stopped reading without `return()` and let go of it. A read in
+   * progress keeps the iterator reachable, so this never cuts a live read short.
+   */
+  readerDropped(): void {
+    if (this.ended) return;
+    this.ended = true;
+    endAbandoned(this.op);
   }
 
   /** The stream ran out, or the consumer stopped reading. */
@@ -126,7 +152,11 @@ export function observeStream(stream: object, observer: StreamObserver): boolean
     const inner = Reflect.apply(factory, this, args);
     if (claimed) return inner;
     claimed = true;
-    return new ObservedIterator(inner, observer);
+    observer.started = true;
+    const observed = new ObservedIterator(inner, observer);
+    // Held by the registry: must not reference the iterator itself.
+    watchAbandonment(observed, { abandoned: () => observer.readerDropped() });
+    return observed;
   };
   return true;
 }

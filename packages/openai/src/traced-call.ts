@@ -1,4 +1,5 @@
-import { getRecorder, type LLMOperation, reportInternalError } from '@llmeter/core';
+import type { LLMOperation } from '@llmeter/core';
+import { getRecorder, reportInternalError, watchAbandonment } from '@llmeter/core/internal';
 import { type Context, context } from '@opentelemetry/api';
 import { CallObserver, observeAPIPromise } from './api-promise';
 import { type Json, obj } from './parse/values';
@@ -78,6 +79,7 @@ export function tracedCall(
   }
   try {
     observeAPIPromise(result, observer);
+    watchAbandonment(result, observer);
   } catch (error) {
     reportInternalError('openai.observe', error);
     observer.end();

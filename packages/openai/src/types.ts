@@ -20,15 +20,3 @@ export interface InstrumentOpenAIOptions {
    */
   streamIncludeUsage?: boolean;
 }
-
-/** Options of `openAIInstrumentation()`, for `init({ instrumentations })`. */
-export interface OpenAIInstrumentationOptions {
-  /**
-   * The `openai` module the application already imported, patched when
-   * llmeter starts: what `import * as openai from 'openai'` or
-   * `import OpenAI from 'openai'` gives. Needed in an ES module application
-   * whose static import of `openai` comes before `init()` (static imports load
-   * first, before the hooks exist); a CommonJS application needs nothing here.
-   */
-  module?: unknown;
-}

@@ -76,7 +76,7 @@ export function setupInMemory(
       return undefined;
     },
     async metricsText(openMetrics = false) {
-      const { renderMetrics } = await import('@llmeter/core');
+      const { renderMetrics } = await import('@llmeter/core/internal');
       return renderMetrics([llmeter.promRegistry], openMetrics);
     },
     reset: () => spanExporter.reset(),

@@ -83,11 +83,23 @@ export interface MockLLMBehavior {
    * `rate_limit_exceeded`, ...): status `failed`, `error: { code, message }`,
    * no output and no usage. Streamed, the output deltas still go out and the
    * terminal event is `response.failed` instead of `response.completed` (HTTP
-   * status 200 either way, as OpenAI does). Header `x-mock-response-error-code`.
+   * status 200 either way, as OpenAI does). Anthropic routes, streamed: the
+   * content deltas go out, then an `error` event of this type
+   * (`overloaded_error`, ...) instead of `message_delta` and `message_stop`.
+   * Header `x-mock-response-error-code`.
    */
   responseErrorCode: string | undefined;
-  /** Cached input tokens reported (capped at the input tokens). Header `x-mock-cached-tokens`. Default 0. */
+  /**
+   * Cached input tokens reported (capped at the input tokens); on the Anthropic
+   * routes, `cache_read_input_tokens`. Header `x-mock-cached-tokens`. Default 0.
+   */
   cachedTokens: number;
+  /**
+   * Anthropic routes: input tokens written to the prompt cache
+   * (`cache_creation_input_tokens`, capped at what the cache read leaves of
+   * the prompt). Header `x-mock-cache-write-tokens`. Default 0.
+   */
+  cacheWriteTokens: number;
   /**
    * Reasoning tokens reported; they are part of the output tokens, as with
    * OpenAI. Header `x-mock-reasoning-tokens`. Default 0.

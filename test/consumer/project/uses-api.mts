@@ -8,7 +8,7 @@ import {
   metricsHandler,
 } from '@llmeter/express';
 import { attachLLMeterGlobally, LLMeterCallbackHandler } from '@llmeter/langchain';
-import { instrumentOpenAI, openAIInstrumentation } from '@llmeter/openai';
+import { instrumentOpenAI, OpenAIInstrumentation } from '@llmeter/openai';
 import { startMockLLM, startOtlpHttpReceiver } from '@llmeter/testing';
 import { setupInMemory } from '@llmeter/testing/in-memory';
 import express from 'express';
@@ -18,7 +18,7 @@ export async function typed(): Promise<string> {
   const llmeter: LLMeter = init({
     serviceName: 'typed',
     flushOnExit: true,
-    instrumentations: [openAIInstrumentation()],
+    instrumentations: [new OpenAIInstrumentation()],
   });
   const client: OpenAI = instrumentOpenAI(new OpenAI({ apiKey: 'test' }));
   const app = express();

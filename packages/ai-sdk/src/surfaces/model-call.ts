@@ -1,5 +1,5 @@
-import { getRecorder, type LLMOperation, type LLMOperationStart, OPERATION } from '@llmeter/core';
-import { reportInternalError } from '@llmeter/core/internal';
+import { type LLMOperation, type LLMOperationStart, OPERATION } from '@llmeter/core';
+import { getRecorder, reportInternalError } from '@llmeter/core/internal';
 import { context } from '@opentelemetry/api';
 import { findCall } from '../calls';
 import { errorTypeOf } from '../parse/errors';

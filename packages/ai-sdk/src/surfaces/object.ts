@@ -1,4 +1,5 @@
-import { getRecorder, OPERATION } from '@llmeter/core';
+import { OPERATION } from '@llmeter/core';
+import { getRecorder } from '@llmeter/core/internal';
 import { findCall } from '../calls';
 import { inputMessages, outputMessage } from '../parse/messages';
 import { finishReasonOf, usageOf } from '../parse/result';

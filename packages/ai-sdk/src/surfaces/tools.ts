@@ -1,4 +1,4 @@
-import { getRecorder } from '@llmeter/core';
+import { getRecorder } from '@llmeter/core/internal';
 import { context } from '@opentelemetry/api';
 import { findCall } from '../calls';
 import { type Json, obj, str } from '../parse/values';

@@ -1,4 +1,4 @@
-import { type Meter, metrics } from '@opentelemetry/api';
+import type { Meter } from '@opentelemetry/api';
 import { AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import type { Resource } from '@opentelemetry/resources';
@@ -75,9 +75,4 @@ export function setUpMetrics(
   if (readers.length === 0) return { meter: undefined, provider: undefined };
   const provider = new MeterProvider({ resource, readers });
   return { meter: provider.getMeter(INSTRUMENTATION_SCOPE, LLMETER_VERSION), provider };
-}
-
-/** The application's global meter provider, for users who pass `meterProvider: globalMeterProvider()`. */
-export function globalMeterProvider() {
-  return metrics.getMeterProvider();
 }

@@ -3,7 +3,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR } from '../constants';
-import { internalLogger, warnOnce } from '../internal-log';
+import { internalLog, warnOnce } from '../internal-log';
 import type { MetricSet } from '../metrics/metric-set';
 
 export type Signal = 'traces' | 'metrics';
@@ -47,7 +47,7 @@ export class SelfTelemetry {
     if (result.code === ExportResultCode.SUCCESS) {
       if (this.failing[signal]) {
         this.failing[signal] = false;
-        internalLogger().info({ signal }, `llmeter ${signal} export recovered`);
+        internalLog('info', `llmeter ${signal} export recovered`, { signal });
       }
       return;
     }

@@ -246,7 +246,9 @@ export type DefaultInstrumentKey = keyof ReturnType<typeof defaultInstruments>;
 export type LatestInstrumentKey = keyof ReturnType<typeof latestInstruments>;
 export type InstrumentKey = DefaultInstrumentKey | LatestInstrumentKey;
 
-export function instrumentsFor(mode: SemconvMode): Record<string, InstrumentDefinition> {
+export function instrumentsFor(
+  mode: SemconvMode,
+): Partial<Record<InstrumentKey, InstrumentDefinition>> {
   return mode === 'latest_experimental' ? latestInstruments() : defaultInstruments();
 }
 

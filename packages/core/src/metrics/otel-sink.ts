@@ -6,16 +6,22 @@ import {
   type UpDownCounter,
   ValueType,
 } from '@opentelemetry/api';
-import type { InstrumentDefinition } from './definitions';
+import type { InstrumentDefinition, InstrumentKey } from './definitions';
 
 type OtelInstrument = Histogram | Counter | UpDownCounter;
 
 /** Builds the OTel instruments once; `record` is the only per-operation call. */
 export class OtelSink {
-  private readonly instruments = new Map<string, { kind: string; instrument: OtelInstrument }>();
+  private readonly instruments = new Map<
+    InstrumentKey,
+    { kind: string; instrument: OtelInstrument }
+  >();
 
-  constructor(meter: Meter, definitions: Record<string, InstrumentDefinition>) {
-    for (const [key, def] of Object.entries(definitions)) {
+  constructor(meter: Meter, definitions: Partial<Record<InstrumentKey, InstrumentDefinition>>) {
+    for (const [key, def] of Object.entries(definitions) as [
+      InstrumentKey,
+      InstrumentDefinition,
+    ][]) {
       const options = {
         unit: def.unit,
         description: def.description,
@@ -38,14 +44,14 @@ export class OtelSink {
     }
   }
 
-  recordMany(key: string, values: readonly number[], attributes: Attributes): void {
+  recordMany(key: InstrumentKey, values: readonly number[], attributes: Attributes): void {
     const entry = this.instruments.get(key);
     if (!entry) return;
     const histogram = entry.instrument as Histogram;
     for (const value of values) histogram.record(value, attributes);
   }
 
-  record(key: string, value: number, attributes: Attributes): void {
+  record(key: InstrumentKey, value: number, attributes: Attributes): void {
     const entry = this.instruments.get(key);
     if (!entry) return;
     if (entry.kind === 'histogram') (entry.instrument as Histogram).record(value, attributes);

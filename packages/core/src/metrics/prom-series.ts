@@ -21,8 +21,6 @@ import { markOwned, registerInAppRegistry } from './registration';
 
 type Labels = Record<string, string | number>;
 
-export type LabelValues = Labels;
-
 /** Label validation as prom-client does it (same error), run once per new labels object. */
 function validateLabels(labelNames: readonly string[], labels: Labels): void {
   for (const label in labels) {

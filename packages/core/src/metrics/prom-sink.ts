@@ -1,7 +1,12 @@
 import type { Attributes } from '@opentelemetry/api';
 import { Registry, type RegistryContentType } from 'prom-client';
 import { ATTR } from '../constants';
-import { type InstrumentDefinition, prometheusLabel, prometheusName } from './definitions';
+import {
+  type InstrumentDefinition,
+  type InstrumentKey,
+  prometheusLabel,
+  prometheusName,
+} from './definitions';
 import { SeriesCounter, SeriesGauge, SeriesHistogram } from './prom-series';
 
 /** Every metric may get the one overflow series (see series-limit.ts). */
@@ -22,7 +27,7 @@ type PromMetric = SeriesHistogram | SeriesCounter | SeriesGauge;
  * registries, so an application's registry renders them like its own.
  */
 export class PromSink {
-  private readonly metrics = new Map<string, PromMetric>();
+  private readonly metrics = new Map<InstrumentKey, PromMetric>();
 
   /**
    * `registry` must be an OpenMetrics registry (prom-client allows exemplars
@@ -33,10 +38,13 @@ export class PromSink {
   constructor(
     registry: Registry,
     extraRegistries: Registry[],
-    definitions: Record<string, InstrumentDefinition>,
+    definitions: Partial<Record<InstrumentKey, InstrumentDefinition>>,
   ) {
     const registries = [registry, ...extraRegistries];
-    for (const [key, def] of Object.entries(definitions)) {
+    for (const [key, def] of Object.entries(definitions) as [
+      InstrumentKey,
+      InstrumentDefinition,
+    ][]) {
       const name = prometheusName(def);
       const help = `${def.description} (unit: ${def.unit})`;
       const labelNames = [...def.attributes.map(prometheusLabel), OVERFLOW_LABEL];
@@ -55,7 +63,7 @@ export class PromSink {
   }
 
   /** Many observations of one label set (per-chunk timings): the series is found once. */
-  recordMany(key: string, values: readonly number[], attributes: Attributes): void {
+  recordMany(key: InstrumentKey, values: readonly number[], attributes: Attributes): void {
     const metric = this.metrics.get(key);
     if (!metric) return;
     const stable = Object.isFrozen(attributes);
@@ -66,7 +74,7 @@ export class PromSink {
     for (const value of values) this.record(key, value, attributes);
   }
 
-  record(key: string, value: number, attributes: Attributes, exemplar?: Exemplar): void {
+  record(key: InstrumentKey, value: number, attributes: Attributes, exemplar?: Exemplar): void {
     const metric = this.metrics.get(key);
     if (!metric) return;
     // Frozen sets are the recorder's shared ones: their labels and series are found by identity.

@@ -1,5 +1,6 @@
 import { OPERATION } from '../constants';
 import type { Cost } from '../cost/price-book';
+import type { InstrumentKey } from '../metrics/definitions';
 import type { Exemplar } from '../metrics/prom-sink';
 import type { InferenceOperation } from './inference';
 import type { EndSeries } from './series-attributes';
@@ -85,7 +86,7 @@ function recordLatestTokens(
     return;
   }
   const attrs = series.modality('text', usage.estimated === true);
-  const counters: Array<[string, number | undefined]> = [
+  const counters: Array<[InstrumentKey, number | undefined]> = [
     ['usageInputTokens', usage.inputTokens],
     ['usageOutputTokens', usage.outputTokens],
     ['usageCacheReadInputTokens', usage.cacheReadInputTokens],

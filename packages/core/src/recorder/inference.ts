@@ -17,7 +17,7 @@ import {
   type InferenceLink,
   type NestedResult,
 } from './context-keys';
-import { findOuterInference } from './coordination';
+import { findOuterInference, type ObservedRun, observeInference } from './coordination';
 import { recordInferenceMetrics } from './inference-metrics';
 import { type EndSeries, type StartSeries, startSeries } from './series-attributes';
 import { epochMs, exemplarOf, failSpan, type RecorderDeps, setDefined } from './shared';
@@ -53,13 +53,16 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
   private readonly series: StartSeries;
   /** Captured prompt (JSON), only with content capture on; shared by the span and the log line. */
   readonly inputMessagesJson: string | undefined;
+  /** Removes an observed run from the coordination set (see coordination.ts). */
+  private readonly forget: (() => void) | undefined;
 
   constructor(
     private readonly deps: RecorderDeps,
     start: LLMOperationStart,
+    observed?: ObservedRun,
   ) {
     const requested = start.parentContext ?? context.active();
-    const outer = findOuterInference(requested);
+    const outer = findOuterInference(requested, observed !== undefined);
     // Found through a resolver rather than the context: parent the span on it explicitly.
     const parent = outer && activeInference(requested) !== outer ? outer.context : requested;
     this.operation = clean.name(start.operation) ?? OPERATION.CHAT;
@@ -96,6 +99,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
       deps.metrics?.add('activeRequests', 1, this.series.active);
     }
     if (this.span.isRecording()) this.setStartDetails(start);
+    this.forget = observed ? observeInference(observed, this).forget : undefined;
   }
 
   chunk(at?: number): void {
@@ -173,6 +177,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
       reportInternalError('inference.merge', e);
     }
     this.ended = true;
+    this.forget?.();
     try {
       if (!this.nested) this.deps.metrics?.add('activeRequests', -1, this.series.active);
       const durationS = Math.max(0, endTime - this.startTime) / 1000;

@@ -16,6 +16,7 @@ import type {
   WorkflowStart,
 } from '../types';
 import { AgentInvocation, Workflow } from './agent';
+import type { ObservedRun } from './coordination';
 import { InferenceOperation } from './inference';
 import {
   type McpOperation,
@@ -57,10 +58,15 @@ export class Recorder {
     return this.deps !== undefined;
   }
 
-  startOperation(start: LLMOperationStart = {}): LLMOperation {
+  /**
+   * `observed`: for a framework that observes model runs rather than wrapping
+   * them (LangChain), the run this operation measures, so that an SDK adapter's
+   * operation under it is counted once (coordination.ts).
+   */
+  startOperation(start: LLMOperationStart = {}, observed?: ObservedRun): LLMOperation {
     if (!this.deps) return NOOP_OPERATION;
     try {
-      return new InferenceOperation(this.deps, start ?? {});
+      return new InferenceOperation(this.deps, start ?? {}, observed);
     } catch (error) {
       reportInternalError('recorder.startOperation', error);
       return NOOP_OPERATION;

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { getRecorder, reportInternalError } from '@llmeter/core';
+import { getRecorder, reportInternalError } from '@llmeter/core/internal';
 import { ERROR_TYPE_ABORTED } from '../constants';
 import { urlPath } from '../http';
 import { getRequestState } from '../request-state';

@@ -1,5 +1,4 @@
-import { getRecorder } from '@llmeter/core';
-import { type McpOperation, reportInternalError } from '@llmeter/core/internal';
+import { getRecorder, type McpOperation, reportInternalError } from '@llmeter/core/internal';
 import { type Context, context, type Link, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { JSONRPC_CODE, JSONRPC_VERSION, METHOD } from '../constants';
 import { serverFailure } from '../errors';

@@ -1,5 +1,4 @@
-import { getRecorder } from '@llmeter/core';
-import { type McpOperation, reportInternalError } from '@llmeter/core/internal';
+import { getRecorder, type McpOperation, reportInternalError } from '@llmeter/core/internal';
 import { JSONRPC_VERSION, METHOD } from '../constants';
 import { clientFailure } from '../errors';
 import { paramsOf, targetOf, withTraceContext } from '../params';

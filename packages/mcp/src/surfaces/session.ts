@@ -1,5 +1,4 @@
-import { getRecorder } from '@llmeter/core';
-import { errorType, reportInternalError } from '@llmeter/core/internal';
+import { errorType, getRecorder, reportInternalError } from '@llmeter/core/internal';
 import { JSONRPC_VERSION } from '../constants';
 import { clientFailure } from '../errors';
 import { sideOf, stateOf, transportInfoOf } from '../settings';

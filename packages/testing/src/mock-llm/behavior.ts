@@ -43,6 +43,7 @@ export function defaultBehavior(): MockLLMBehavior {
     toolArguments: undefined,
     responseErrorCode: undefined,
     cachedTokens: 0,
+    cacheWriteTokens: 0,
     reasoningTokens: 0,
     responseModel: defaultResponseModel,
     embeddingDimensions: 8,
@@ -106,6 +107,7 @@ export function behaviorFor(
     toolArguments: jsonHeader(headers, 'x-mock-tool-arguments'),
     responseErrorCode: header(headers, 'x-mock-response-error-code'),
     cachedTokens: intHeader(headers, 'x-mock-cached-tokens'),
+    cacheWriteTokens: intHeader(headers, 'x-mock-cache-write-tokens'),
     reasoningTokens: intHeader(headers, 'x-mock-reasoning-tokens'),
     responseModel: responseModel === undefined ? undefined : () => responseModel,
   };

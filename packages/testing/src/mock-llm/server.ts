@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, urlHost } from '../shared/http-server.js';
 import type { MockLLM, MockLLMBehavior, MockLLMOptions, MockLLMRequest } from '../types.js';
+import { ANTHROPIC_ROUTES } from './anthropic.js';
 import { behaviorFor, defaultBehavior } from './behavior.js';
 import { chatCompletions } from './chat.js';
 import { completions } from './completions.js';
@@ -19,6 +20,7 @@ const ROUTES: Record<string, Handler> = {
   'POST /v1/embeddings': embeddings,
   'POST /v1/responses': responses,
   'GET /v1/models': models,
+  ...ANTHROPIC_ROUTES,
 };
 
 /**
