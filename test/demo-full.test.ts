@@ -23,13 +23,14 @@ describe('pnpm demo', () => {
     });
 
     expect(stdout).toContain('(upstream: mock LLM)');
-    expect(stdout).toContain('36/36 requests');
+    // The progress bar counts HTTP requests to the service; the table counts model calls.
+    expect(stdout).toContain('36/36 HTTP requests');
     expect(stdout).not.toContain('unexpected answers');
 
     // The table: four models; gpt-4o carries the one upstream 429 of its 9 calls.
     expect(stdout).toContain('Per model (from llmeter /metrics)');
     expect(stdout).toMatch(
-      /model\s+requests\s+error %\s+ttft p50\s+ttft p95\s+dur p50\s+dur p95\s+tokens in\s+tokens out\s+cost \$/,
+      /model\s+model calls\s+error %\s+ttft p50\s+ttft p95\s+dur p50\s+dur p95\s+tokens in\s+tokens out\s+cost \$/,
     );
     expect(stdout).toMatch(/^gpt-4\.1-mini\s+7\s+0\.0\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+ ms/m);
     expect(stdout).toMatch(/^gpt-4o\s+9\s+11\.1\s+\d+ ms/m);
@@ -65,6 +66,11 @@ describe('pnpm demo', () => {
     expect(stdout).toMatch(/"trace_id":"[0-9a-f]{32}".*"msg":"llm_call_completed"/);
     expect(stdout).toContain('Live endpoints');
     expect(stdout).toMatch(/GET {2}\/metrics/);
+    // Why a cell is empty, and what the columns count.
+    expect(stdout).toMatch(/^model calls: the service's calls to the LLM/m);
+    expect(stdout).toMatch(/^ttft: .*streamed calls only; "-" when none/m);
+    expect(stdout).toContain('npx -y pnpm@12 demo --serve');
+    expect(stdout).not.toMatch(/\(pnpm demo --serve\)/);
     expect(stdout).toMatch(
       /Service stopped \(exit 0\)\. Received over OTLP: \d+ spans, \d+ metric exports \(DELTA temporality\)\./,
     );

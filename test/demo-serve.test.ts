@@ -77,6 +77,7 @@ describe('pnpm demo --serve', () => {
           ),
         ]);
         expect(exit, out).toEqual({ code: 0, signal: null });
+        expect(out).toMatch(/^stopped \(SIGINT\): the service and its receivers are down$/m);
         // The service went with it: nothing listens there any more.
         await expect(fetch(`${url![1]}/healthz`)).rejects.toThrow();
       } finally {

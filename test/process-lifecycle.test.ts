@@ -89,6 +89,56 @@ describe('SIGTERM', () => {
   });
 });
 
+describe("the application's own signal handler", () => {
+  const forms = ['on', 'once', 'prepend', 'prepend-once'] as const;
+  for (const when of ['before', 'after'] as const) {
+    for (const form of forms) {
+      it(`runs to its end and decides the exit when registered with ${form} ${when} init()`, async () => {
+        const app = run(['signal-forms-app.mjs'], { FORM: form, WHEN: when });
+        await sigterm(app.child, app.ready);
+        const result = await app.exited;
+        expect(result.signal, result.stderr).toBeNull();
+        expect(result.code, result.stderr).toBe(3);
+        expect(result.stdout).toContain('handler done');
+        expect(traces.spans().filter((s) => s.name === 'chat gpt-4o-mini')).toHaveLength(5);
+      });
+    }
+  }
+
+  it('runs to its end on SIGINT too (once, before init())', async () => {
+    const app = run(['signal-forms-app.mjs'], { FORM: 'once', WHEN: 'before', SIGNAL: 'SIGINT' });
+    await app.ready;
+    app.child.kill('SIGINT');
+    const result = await app.exited;
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stdout).toContain('handler done');
+  });
+});
+
+describe('a natural exit flushes', () => {
+  it('exports the spans and metrics of a script that ends without shutdown(), once', async () => {
+    const result = await run(['natural-exit-app.mjs']).exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(traces.spans().filter((s) => s.name === 'chat gpt-4o-mini')).toHaveLength(5);
+    expect(metrics.metrics().some((m) => m.name === 'gen_ai.client.operation.duration')).toBe(true);
+    // one flush; the loop empties once before it and once after, then the process ends
+    expect(result.stdout).toContain('shutdowns=1 beforeExit=2');
+  });
+
+  it('adds no second flush when the script called shutdown() itself', async () => {
+    const result = await run(['natural-exit-app.mjs'], { CALLS_SHUTDOWN: 'true' }).exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(traces.spans()).toHaveLength(5);
+    expect(result.stdout).toContain('shutdowns=1 beforeExit=1');
+  });
+
+  it('exports nothing at exit with flushOnExit: false', async () => {
+    const result = await run(['natural-exit-app.mjs'], { FLUSH_ON_EXIT: 'false' }).exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('shutdowns=0 beforeExit=1');
+  });
+});
+
 describe('never keeps the process alive', () => {
   it('exits on its own with exporters failing, a /metrics listener and no shutdown()', async () => {
     const result = await run(['no-keepalive-app.mjs']).exited;

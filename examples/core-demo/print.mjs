@@ -1,20 +1,21 @@
 // Terminal output for the demo: a progress bar, the per-model table, a trace tree.
 const tty = process.stdout.isTTY;
 
-export function progress(done, total) {
+export function progress(done, total, unit = 'requests') {
   const width = 30;
   const filled = Math.round((done / total) * width);
-  const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} requests`;
+  const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${unit}`;
   if (tty) process.stdout.write(`\r${bar}${done === total ? '\n' : ''}`);
   else if (done === total) console.log(bar);
 }
 
 const ms = (s) => (s === undefined ? '-' : `${Math.round(s * 1000)} ms`);
 
-export function printTable(rows) {
+/** `calls`: what the second column counts (the core demo's rows are requests). */
+export function printTable(rows, { calls = 'requests' } = {}) {
   const header = [
     'model',
-    'requests',
+    calls,
     'error %',
     'ttft p50',
     'ttft p95',

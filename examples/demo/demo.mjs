@@ -6,13 +6,17 @@
 // /metrics, one trace as an indented tree, and where the live endpoints are.
 // `node demo.mjs --serve` keeps everything running for exploration, the
 // service on PORT (3000 by default; 0 picks a free port), until SIGINT or
-// SIGTERM, on which it stops the service and its receivers and exits 0.
+// SIGTERM, on which it stops the service and its receivers, prints a
+// "stopped" line and exits 0. It also stops when a process above it goes away
+// (a wrapper such as `npx pnpm` killed without passing the signal on), so the
+// service is never left orphaned on its port.
 // Offline: nothing leaves 127.0.0.1.
 import { randomBytes } from 'node:crypto';
 import { startOtlpGrpcReceiver, startOtlpHttpReceiver } from '@llmeter/testing';
 import { ISOLATED_ENV, launchAgentService } from '../agent-service/launch.mjs';
 import { printTable, printTrace, progress } from '../core-demo/print.mjs';
 import { parsePrometheusText } from '../core-demo/prom-text.mjs';
+import { watchAncestors } from './ancestors.mjs';
 import { agentSummary, asReadableSpan, modelRows } from './summarize.mjs';
 import { demoPlan, sendPlan } from './traffic.mjs';
 
@@ -35,17 +39,40 @@ const service = await launchAgentService({
 });
 console.log(`agent-service listening on ${service.url} (upstream: ${service.upstream} LLM)`);
 
+let stopping;
+function stop(why) {
+  stopping ??= (async () => {
+    unwatch();
+    await service.stop();
+    await Promise.all([traces.close(), metrics.close()]);
+    console.log(`stopped (${why}): the service and its receivers are down`);
+    process.exit(0);
+  })();
+  return stopping;
+}
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+const unwatch = watchAncestors(() => stop('the command that started it exited'));
+
 // The trace drawn at the end: one agent run, continued from this traceparent.
 const traceId = randomBytes(16).toString('hex');
 const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
 
 const plan = demoPlan({ traceparent });
-const surprises = await sendPlan(service.url, plan, { onProgress: progress });
+const surprises = await sendPlan(service.url, plan, {
+  onProgress: (done, total) => progress(done, total, 'HTTP requests'),
+});
 if (surprises.length > 0) console.log(`unexpected answers: ${surprises.join('; ')}`);
 
 // The table, from the service's own Prometheus endpoint.
 const families = parsePrometheusText(await (await fetch(`${service.url}/metrics`)).text());
-printTable(modelRows(families));
+printTable(modelRows(families), { calls: 'model calls' });
+console.log(
+  "model calls: the service's calls to the LLM (one HTTP request to /agent makes two or three).",
+);
+console.log(
+  'ttft: time to first token, measured on streamed calls only; "-" when none of that model\'s calls was streamed.',
+);
 const summary = agentSummary(families);
 const ms = (s) => (s === undefined ? '-' : `${Math.round(s * 1000)} ms`);
 const tools = [...summary.tools]
@@ -98,12 +125,6 @@ if (serve) {
     `  curl -s ${service.url}/agent -H 'content-type: application/json' -d '{"question":"What is the weather in Paris? (get_weather)"}'`,
   );
   console.log(`  curl -s ${service.url}/metrics | grep gen_ai_client_token_usage_sum`);
-  const stop = async () => {
-    await service.stop();
-    await Promise.all([traces.close(), metrics.close()]);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 } else {
   // SIGTERM: the service drains, flushes its last spans and delta metrics, exits.
   const exit = await service.stop();
@@ -115,6 +136,9 @@ if (serve) {
     `\nService stopped (${exit.signal ?? `exit ${exit.code}`}). Received over OTLP: ${traces.spans().length} spans, ` +
       `${metrics.requests().length} metric exports (${temporality.join('/') || 'none'} temporality).`,
   );
-  console.log('Run it with --serve (pnpm demo --serve) to keep the endpoints above running.');
+  console.log(
+    'Run it with --serve (npx -y pnpm@12 demo --serve) to keep the endpoints above running.',
+  );
   await Promise.all([traces.close(), metrics.close()]);
+  unwatch();
 }

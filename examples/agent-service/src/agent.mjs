@@ -60,10 +60,10 @@ export function createWeatherAgent({ upstream, model }) {
   // One handler for the whole process, passed per invocation so that the
   // agent, its model calls and its tool calls are all seen (or call
   // attachLLMeterGlobally() once at startup instead). The agent is recognised
-  // as such (invoke_agent, named after createAgent's `name`); chainSpans:
-  // false leaves out a span per graph node (model_request, tools, ...), so a
-  // trace reads request → invoke_agent → chat / execute_tool.
-  const callbacks = [new LLMeterCallbackHandler({ chainSpans: false })];
+  // as such (invoke_agent, named after createAgent's `name`); the chains it
+  // runs (model_request, tools, ...) get no span by default, so a trace reads
+  // request → invoke_agent → chat / execute_tool.
+  const callbacks = [new LLMeterCallbackHandler()];
 
   return async function ask(question, { signal } = {}) {
     const result = await agent.invoke(

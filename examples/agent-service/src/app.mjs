@@ -58,10 +58,9 @@ export function createApp({ llmeter, upstream, env = process.env }) {
   const app = express();
   app.disable('x-powered-by');
   // First: continue the caller's trace and make the request the parent of
-  // every model, tool and agent span created while handling it.
-  app.use(
-    llmeterMiddleware({ ignore: (req) => req.path === '/healthz' || req.path === '/metrics' }),
-  );
+  // every model, tool and agent span created while handling it. /healthz and
+  // /metrics are left alone by default (no span, no agent run).
+  app.use(llmeterMiddleware());
   app.use(express.json({ limit: '1mb' }));
   if (upstream.mode === 'mock') app.use(forwardMockHeaders);
 

@@ -11,13 +11,14 @@ import { SelfTelemetry } from './export/self-telemetry';
 import { setUpTraces } from './export/traces';
 import { enableInstrumentations } from './instrumentations';
 import { internalLog, reportInternalError, setInternalLogLevel, warnOnce } from './internal-log';
-import { bounded, installSignalHandlers } from './lifecycle';
+import { bounded, installExitFlush, installSignalHandlers } from './lifecycle';
 import { boundedStdout, createLogger } from './logger';
 import { type InstrumentKey, instrumentsFor } from './metrics/definitions';
 import { MetricSet } from './metrics/metric-set';
 import { OtelSink } from './metrics/otel-sink';
 import { createOpenMetricsRegistry, PromSink } from './metrics/prom-sink';
 import { SeriesLimiter } from './metrics/series-limit';
+import { warnIfUnsupportedNode } from './node-support';
 import { OperationLog } from './operation-log';
 import { renderMetrics } from './prometheus/exposition';
 import { registerGpuInfo } from './prometheus/gpu-info';
@@ -82,6 +83,7 @@ export function init(options: LLMeterOptions = {}): LLMeter {
   try {
     config = resolveConfig(options ?? {});
     setInternalLogLevel(config.internalLogLevel);
+    warnIfUnsupportedNode();
     const unusable = setSecretPatterns(config.secretPatterns);
     if (unusable.length > 0) {
       warnOnce('config:secretPatterns', 'ignoring secret patterns that are not usable', {
@@ -160,6 +162,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
 
   let shutdownPromise: Promise<void> | undefined;
   let uninstallSignals: (() => void) | undefined;
+  let uninstallExitFlush: (() => void) | undefined;
   const instance: LLMeter = {
     enabled: true,
     config,
@@ -174,6 +177,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
     shutdown() {
       shutdownPromise ??= (async () => {
         uninstallSignals?.();
+        uninstallExitFlush?.();
         if (state[INSTANCE_KEY] === instance) state[INSTANCE_KEY] = undefined;
         const work = Promise.allSettled([
           traces.provider?.shutdown(),
@@ -190,6 +194,8 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
   };
   if (options.handleSignals !== false)
     uninstallSignals = installSignalHandlers(() => instance.shutdown());
+  if (options.flushOnExit !== false)
+    uninstallExitFlush = installExitFlush(() => instance.shutdown(), config.shutdownTimeoutMs);
   internalLog('debug', 'llmeter started', {
     traces: traces.source,
     metricsExporter: config.metricsExporter,

@@ -166,6 +166,12 @@ export interface LLMeterOptions {
 
   /** Flush on SIGTERM/SIGINT, then let the process exit as it would have. Default true. */
   handleSignals?: boolean;
+  /**
+   * When the process is about to end on its own (`beforeExit`: a script or a
+   * CronJob that never calls shutdown()), run shutdown() once: spans and metrics
+   * are exported and the Pushgateway push happens. Default true.
+   */
+  flushOnExit?: boolean;
   /** Upper bound for shutdown()/forceFlush(). Default 5000. */
   shutdownTimeoutMs?: number;
   /**

@@ -6,6 +6,7 @@ export {
   INSTRUMENTATION_SCOPE,
   NVIDIA_SMI_ARGS,
 } from './constants';
+export { DEFAULT_EXCLUDED_PATHS } from './excluded-paths';
 export { startGpuSampler } from './gpu-sampler';
 export { ExpressInstrumentation, type ExpressInstrumentationConfig } from './instrumentation';
 export { metricsHandler, serveMetrics } from './metrics-route';

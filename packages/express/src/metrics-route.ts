@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { getLLMeter, type LLMeter, type MetricsRequestHandler } from '@llmeter/core';
 import { metricsRequestListener, reportInternalError } from '@llmeter/core/internal';
+import { markMetricsHandler } from './excluded-paths';
 import type {
   MetricsHandlerOptions,
   MetricsServerHandle,
@@ -17,14 +18,14 @@ import type {
  */
 export function metricsHandler(options: MetricsHandlerOptions = {}): Middleware<IncomingMessage> {
   const serve = resolvingHandler(options);
-  return function llmeterMetrics(req, res, next) {
+  return markMetricsHandler(function llmeterMetrics(req, res, next) {
     try {
       serve(req, res);
     } catch (error) {
       reportInternalError('express.metricsHandler', error);
       next(); // let the application answer; a scrape must never crash it
     }
-  };
+  });
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { HTTP_ATTR, INSTRUMENTATION_SCOPE } from './constants';
+import { requestFilter } from './excluded-paths';
 import { methodAttributes, routeOf, urlPath } from './http';
 import { createRequestPropagator, extractRequestContext } from './propagation';
 import { getRequestState, type RequestState, setRequestState } from './request-state';
@@ -41,12 +42,12 @@ export function llmeterMiddleware<Req extends RequestLike = RequestLike>(
   const propagator: TextMapPropagator = options.propagator ?? createRequestPropagator();
   const agentName = options.agentName;
   const serverSpanMode = options.serverSpan ?? 'auto';
-  const ignore = options.ignore;
+  const excluded = requestFilter(options);
 
   return function llmeterMiddleware(req, res, next) {
     let ctx: Context | undefined;
     try {
-      if (getRequestState(req) === undefined && !ignore?.(req)) {
+      if (getRequestState(req) === undefined && !excluded(req)) {
         ctx = begin(req, res, propagator, serverSpanMode, agentName);
       }
     } catch (error) {

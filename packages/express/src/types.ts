@@ -57,8 +57,16 @@ export interface LLMeterMiddlewareOptions<Req extends IncomingMessage = RequestL
    * both are present. The global propagator is not consulted.
    */
   propagator?: TextMapPropagator;
-  /** Requests to leave alone entirely (no span, no agent), e.g. health checks. */
+  /** More requests to leave alone entirely (no span, no agent), beside `excludePaths`. */
   ignore?: (req: Req) => boolean;
+  /**
+   * Paths left alone entirely (no span, no agent): exact paths (a trailing
+   * slash aside) or regular expressions, tested on the path without the query
+   * string. Default `DEFAULT_EXCLUDED_PATHS` (`/metrics` and the usual health
+   * and readiness probes); `[]` excludes none, `[...DEFAULT_EXCLUDED_PATHS, '/status']`
+   * adds one. Wherever the app mounts llmeter's `metricsHandler()` is excluded too.
+   */
+  excludePaths?: readonly (string | RegExp)[];
 }
 
 export interface MetricsHandlerOptions {

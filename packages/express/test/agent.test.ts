@@ -121,16 +121,17 @@ describe.each(EXPRESS_VERSIONS)(
       const app = express();
       app.use(llmeterMiddleware());
       app.post('/chat', llmeterAgent('chat-agent'), agentRoute());
-      app.get('/healthz', (_req, res) => {
+      // not a probe path (those are excluded entirely): a traced request without an agent
+      app.get('/status', (_req, res) => {
         res.send('ok');
       });
       running = await start(app);
-      await fetch(`${running.url}/healthz`);
+      await fetch(`${running.url}/status`);
       await fetch(`${running.url}/chat`, { method: 'POST' });
       const agent = await spanNamed(t, (s) => s.name === 'invoke_agent chat-agent');
       const server = await spanNamed(t, (s) => s.name === 'POST /chat');
       expect(parentSpanId(agent)).toBe(server.spanContext().spanId);
-      await spanNamed(t, (s) => s.name === 'GET /healthz');
+      await spanNamed(t, (s) => s.name === 'GET /status');
       expect(t.spans().filter((s) => s.name.startsWith('invoke_agent'))).toHaveLength(1);
 
       const collected = await t.collectMetrics();

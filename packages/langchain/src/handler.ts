@@ -5,8 +5,8 @@ import { startChainRun } from './chains';
 import { HANDLER_NAME } from './constants';
 import { type ModelRun, startModelRun } from './llm';
 import { startRetrieverRun } from './retrievers';
-import { RunStore } from './run-store';
-import { resolveSettings, type Settings } from './settings';
+import { RunStore, runById } from './run-store';
+import { insideAgentSettings, resolveSettings, type Settings } from './settings';
 import { startToolRun } from './tools';
 import type { LLMeterCallbackHandlerOptions } from './types';
 
@@ -28,6 +28,8 @@ export class LLMeterCallbackHandler extends BaseCallbackHandler {
   override awaitHandlers = true;
   override raiseError = false;
   private readonly settings: Settings;
+  /** For chains inside an agent run: by default they get no span (see `chainSpans`). */
+  private readonly agentChainSettings: Settings;
   private readonly store: RunStore;
 
   constructor(options: LLMeterCallbackHandlerOptions = {}) {
@@ -41,6 +43,7 @@ export class LLMeterCallbackHandler extends BaseCallbackHandler {
     });
     this.awaitHandlers = true;
     this.settings = resolveSettings(o);
+    this.agentChainSettings = insideAgentSettings(this.settings);
     this.store = new RunStore(this.settings.maxRuns, this.settings.runTtlMs);
   }
 
@@ -154,10 +157,12 @@ export class LLMeterCallbackHandler extends BaseCallbackHandler {
   ): void {
     this.guard('handleChainStart', () => {
       if (typeof runId !== 'string') return;
-      startChainRun(this.store, this.settings, {
+      const parent = idOf(parentRunId);
+      const settings = insideAgent(parent) ? this.agentChainSettings : this.settings;
+      startChainRun(this.store, settings, {
         serialized: chain,
         runId,
-        parentRunId: idOf(parentRunId),
+        parentRunId: parent,
         tags,
         metadata,
         runName,
@@ -260,4 +265,17 @@ function isContentEvent(event: unknown): boolean {
 
 function idOf(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Deepest nesting walked up to find an agent: bounded, whatever the run tree holds. */
+const MAX_DEPTH = 64;
+
+/** Whether the run `id` is an agent run or runs inside one. */
+function insideAgent(id: string | undefined): boolean {
+  let run = runById(id);
+  for (let depth = 0; run !== undefined && depth < MAX_DEPTH; depth++) {
+    if (run.kind === 'agent') return true;
+    run = runById(run.parentId);
+  }
+  return false;
 }

@@ -10,6 +10,8 @@ export interface Settings {
   isAgentRun: ((run: ChainRunInfo) => string | boolean | undefined) | undefined;
   langGraphAgents: boolean;
   chainSpans: boolean;
+  /** Chains run by an agent get spans too (`chainSpans: true`); else they are passed through. */
+  chainSpansInAgents: boolean;
   captureContent: boolean | undefined;
   provider: string | undefined;
   estimatedUsage: boolean;
@@ -33,6 +35,7 @@ export function resolveSettings(options: LLMeterCallbackHandlerOptions | undefin
     isAgentRun: typeof o.isAgentRun === 'function' ? o.isAgentRun : undefined,
     langGraphAgents: o.langGraphAgents !== false,
     chainSpans: o.chainSpans !== false,
+    chainSpansInAgents: o.chainSpans === true,
     captureContent: typeof o.captureContent === 'boolean' ? o.captureContent : undefined,
     provider: nonEmpty(o.provider),
     estimatedUsage: o.estimatedUsage === true,
@@ -49,4 +52,9 @@ export function resolveSettings(options: LLMeterCallbackHandlerOptions | undefin
 export function captureOn(settings: Settings): boolean {
   if (settings.captureContent === false) return false;
   return getLLMeter()?.config?.captureContent === true;
+}
+
+/** The settings for a chain an agent runs: no span of its own (see `chainSpans`). */
+export function insideAgentSettings(settings: Settings): Settings {
+  return settings.chainSpansInAgents ? settings : { ...settings, chainSpans: false };
 }

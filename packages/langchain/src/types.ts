@@ -29,8 +29,14 @@ export interface LLMeterCallbackHandlerOptions {
    * `createAgent` graphs are agents either way.
    */
   langGraphAgents?: boolean;
-  /** `invoke_workflow` spans for chains and runnables. Default true (agents are detected either way). */
-  chainSpans?: boolean;
+  /**
+   * `invoke_workflow` spans for chains and runnables (agents are detected either way).
+   * Default `'outside-agents'`: chains outside any agent get one, while those an agent
+   * runs (LangGraph nodes such as `model_request` and `tools`, `RunnableLambda`s) do
+   * not, so an agent's trace reads agent → model calls → tools. `true`: every chain,
+   * the chain-level detail; `false`: none.
+   */
+  chainSpans?: boolean | 'outside-agents';
   /**
    * `false` keeps prompts, completions, tool arguments and results out of this
    * handler's spans even when content capture is on in `init()`. It cannot switch

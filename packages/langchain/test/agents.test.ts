@@ -147,7 +147,8 @@ describe('agents', () => {
   });
 
   it("LangGraph's prebuilt ReAct agent: the graph run is the agent", async () => {
-    const handler = new LLMeterCallbackHandler();
+    // chainSpans: true shows the graph's nodes (by default an agent's chains get no span)
+    const handler = new LLMeterCallbackHandler({ chainSpans: true });
     const { chat, sdk } = model();
     const agent = createReactAgent({ llm: chat, tools: [weather, clock], name: 'react' });
     await inRequest(() => agent.invoke(question, { callbacks: [handler] }));

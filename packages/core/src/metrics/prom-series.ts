@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import type { Registry } from 'prom-client';
 import type { Exemplar } from './prom-sink';
+import { markOwned, registerInAppRegistry } from './registration';
 
 /**
  * llmeter's own series for /metrics: a histogram (with optional exemplars), a
@@ -55,11 +56,12 @@ abstract class SeriesMetric<S extends { labels: Labels }> {
     registries: Registry[],
   ) {
     this.sortedLabelNames = [...labelNames].sort();
-    for (const registry of registries) {
-      // A re-init (tests, hot reload) must not fail on an app registry that still holds our series.
-      registry.removeSingleMetric(name);
-      registry.registerMetric(this as never);
-    }
+    markOwned(this);
+    // The first registry is llmeter's own (fresh per init); the others are the
+    // application's, where a re-init replaces our old series and never the app's.
+    const [own, ...apps] = registries;
+    own?.registerMetric(this as never);
+    for (const registry of apps) registerInAppRegistry(registry, this as never, name);
   }
 
   protected abstract create(labels: Labels): S;

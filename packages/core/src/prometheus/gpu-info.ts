@@ -2,6 +2,7 @@ import type { Meter } from '@opentelemetry/api';
 import { Gauge, type Registry } from 'prom-client';
 import { METRIC } from '../constants';
 import { GPU_INFO_PROM_NAME } from '../metrics/definitions';
+import { markOwned, registerInAppRegistry } from '../metrics/registration';
 
 /**
  * `llmeter_gpu_info{UUID="GPU-…"} 1` per GPU allocated to this pod, so PromQL
@@ -15,17 +16,16 @@ export function registerGpuInfo(
   meter: Meter | undefined,
 ): void {
   if (uuids.length === 0) return;
-  const gauge = new Gauge({
-    name: GPU_INFO_PROM_NAME,
-    help: 'GPUs allocated to this pod (from NVIDIA_VISIBLE_DEVICES), for joins with DCGM on UUID.',
-    labelNames: ['UUID'],
-    registers: [registry],
-  });
+  const gauge = markOwned(
+    new Gauge({
+      name: GPU_INFO_PROM_NAME,
+      help: 'GPUs allocated to this pod (from NVIDIA_VISIBLE_DEVICES), for joins with DCGM on UUID.',
+      labelNames: ['UUID'],
+      registers: [registry],
+    }),
+  );
   for (const uuid of uuids) gauge.set({ UUID: uuid }, 1);
-  for (const extra of extraRegistries) {
-    extra.removeSingleMetric(GPU_INFO_PROM_NAME);
-    extra.registerMetric(gauge);
-  }
+  for (const extra of extraRegistries) registerInAppRegistry(extra, gauge, GPU_INFO_PROM_NAME);
   meter
     ?.createObservableGauge(METRIC.GPU_INFO, {
       description: 'GPUs allocated to this pod (from NVIDIA_VISIBLE_DEVICES).',
