@@ -53,6 +53,12 @@ export const JSONRPC_CODE = {
   CONNECTION_CLOSED: -32000,
   REQUEST_TIMEOUT: -32001,
 } as const;
+/**
+ * JSON-RPC's reserved range (-32768 to -32000: the spec's and the SDK's own
+ * codes). A code outside it is the peer's own choice and unbounded, so it
+ * becomes `error.type` `_OTHER`; `rpc.response.status_code` keeps it.
+ */
+export const JSONRPC_RESERVED = { MIN: -32768, MAX: -32000 } as const;
 export const JSONRPC_VERSION = '2.0';
 
 /** `network.transport` / `network.protocol.name` values (the conventions' transport table). */

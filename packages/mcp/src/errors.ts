@@ -1,5 +1,12 @@
-import type { McpFailure } from '@llmeter/core/internal';
-import { JSONRPC_CODE } from './constants';
+import { ERROR_TYPE_OTHER, type McpFailure } from '@llmeter/core/internal';
+import { JSONRPC_CODE, JSONRPC_RESERVED } from './constants';
+
+/** `error.type` of a JSON-RPC code: the code itself when it is a reserved one, else `_OTHER` (bounded). */
+function codeType(code: number): string {
+  return code >= JSONRPC_RESERVED.MIN && code <= JSONRPC_RESERVED.MAX
+    ? String(code)
+    : ERROR_TYPE_OTHER;
+}
 
 /** An McpError (or subclass) of any copy of the SDK, without importing it. */
 function isMcpError(error: unknown): error is { code: number } {
@@ -23,12 +30,12 @@ export function clientFailure(error: unknown): McpFailure | undefined {
     if (!isMcpError(error)) return undefined;
     const code = error.code;
     const local = code === JSONRPC_CODE.CONNECTION_CLOSED || code === JSONRPC_CODE.REQUEST_TIMEOUT;
-    if (local) return { errorType: String(code) };
+    if (local) return { errorType: codeType(code) };
     // McpError prefixes the peer's message with "MCP error <code>: "; the status keeps the peer's.
     const message = (error as { message?: unknown }).message;
     const prefix = `MCP error ${code}: `;
     return {
-      errorType: String(code),
+      errorType: codeType(code),
       statusCode: code,
       ...(typeof message === 'string' &&
         message.startsWith(prefix) && { message: message.slice(prefix.length) }),
@@ -47,5 +54,5 @@ export function serverFailure(error: unknown): McpFailure {
   } catch {
     // a throwing getter: the SDK falls back to internal error too
   }
-  return { errorType: String(code), statusCode: code };
+  return { errorType: codeType(code), statusCode: code };
 }

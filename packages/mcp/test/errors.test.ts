@@ -85,6 +85,27 @@ describe('MCP failures', () => {
     }
   });
 
+  it("types a code outside JSON-RPC's reserved range as _OTHER, keeping it in rpc.response.status_code", async () => {
+    const server = new McpServer({ name: 'own-codes', version: '1.0.0' });
+    server.registerTool('t', {}, async () => ({ content: [] }));
+    server.server.registerCapabilities({ prompts: {} });
+    server.server.setRequestHandler(
+      (await import('@modelcontextprotocol/sdk/types.js')).ListPromptsRequestSchema,
+      () => {
+        throw new McpError(424242, 'an application code');
+      },
+    );
+    const client = await connectTo(server);
+    const error = await client.listPrompts().catch((e: unknown) => e);
+    await client.close();
+    expect((error as McpError).code).toBe(424242);
+    const { client: c, server: s } = sides('prompts/list');
+    for (const span of [c, s]) {
+      expect(span?.attributes['error.type']).toBe('_OTHER');
+      expect(span?.attributes[MCP_ATTR.RPC_RESPONSE_STATUS_CODE]).toBe('424242');
+    }
+  });
+
   it('records a method the server does not handle as -32601 on both sides', async () => {
     const pair = await linkedPair();
     const error = await pair.client
