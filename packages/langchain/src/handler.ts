@@ -1,13 +1,13 @@
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { reportInternalError } from '@llmeter/core/internal';
-import { agentAction, agentFinish } from './agents';
-import { startChainRun } from './chains';
 import { HANDLER_NAME } from './constants';
-import { type ModelRun, startModelRun } from './llm';
-import { startRetrieverRun } from './retrievers';
 import { RunStore, runById } from './run-store';
 import { insideAgentSettings, resolveSettings, type Settings } from './settings';
-import { startToolRun } from './tools';
+import { agentAction, agentFinish } from './surfaces/agents';
+import { startChainRun } from './surfaces/chains';
+import { type ModelRun, startModelRun } from './surfaces/llm';
+import { startRetrieverRun } from './surfaces/retrievers';
+import { startToolRun } from './surfaces/tools';
 import type { LLMeterCallbackHandlerOptions } from './types';
 
 /**

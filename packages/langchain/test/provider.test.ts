@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resultOf } from '../src/llm-result';
 import { detectTarget } from '../src/provider';
+import { resultOf } from '../src/surfaces/llm-result';
 
 /** What LangChain passes to handleChatModelStart, per integration (class id, kwargs, ls_* metadata). */
 const serialized = (cls: string, kwargs: Record<string, unknown> = {}) => ({

@@ -1,6 +1,6 @@
 import type { GenAIMessage, LLMOperationResult, Usage } from '@llmeter/core';
-import { textOf, toGenAIMessage } from './messages';
-import { asRecord, asString, finite } from './util';
+import { textOf, toGenAIMessage } from '../messages';
+import { asRecord, asString, finite } from '../util';
 
 /**
  * What a model run's `LLMResult` says: response model and id, finish reasons

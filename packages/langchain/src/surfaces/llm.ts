@@ -6,15 +6,15 @@ import {
 } from '@llmeter/core';
 import { getRecorder } from '@llmeter/core/internal';
 import { context } from '@opentelemetry/api';
-import { LC_ATTR } from './constants';
-import { LANGCHAIN_RUN_TREE } from './coordination';
+import { LC_ATTR } from '../constants';
+import { LANGCHAIN_RUN_TREE } from '../coordination';
+import { toGenAIMessage, toGenAIMessages } from '../messages';
+import { detectTarget, type ModelTarget } from '../provider';
+import { type Run, type RunStore, runById } from '../run-store';
+import { captureOn, type Settings } from '../settings';
+import { conversationIdOf, readSafely } from '../shared';
+import { asRecord } from '../util';
 import { resultOf } from './llm-result';
-import { toGenAIMessage, toGenAIMessages } from './messages';
-import { detectTarget, type ModelTarget } from './provider';
-import { type Run, type RunStore, runById } from './run-store';
-import { captureOn, type Settings } from './settings';
-import { conversationIdOf, readSafely } from './shared';
-import { asRecord } from './util';
 
 /** A chat model or LLM run: one `chat`/`text_completion` operation. */
 export interface ModelRun extends Run {

@@ -1,13 +1,13 @@
 import type { WorkflowOperation } from '@llmeter/core';
 import { getRecorder } from '@llmeter/core/internal';
 import { type Attributes, type Context, context } from '@opentelemetry/api';
+import { CONTROL_FLOW_ERRORS, HIDDEN_TAG, LC_ATTR, META } from '../constants';
+import { type Run, type RunStore, runById } from '../run-store';
+import type { Settings } from '../settings';
+import { errorName, readSafely } from '../shared';
+import type { ChainRunInfo } from '../types';
+import { asRecord, asString, lastId, stringList } from '../util';
 import { agentNameOf, startAgentRun } from './agents';
-import { CONTROL_FLOW_ERRORS, HIDDEN_TAG, LC_ATTR, META } from './constants';
-import { type Run, type RunStore, runById } from './run-store';
-import type { Settings } from './settings';
-import { errorName, readSafely } from './shared';
-import type { ChainRunInfo } from './types';
-import { asRecord, asString, lastId, stringList } from './util';
 
 export interface ChainRunStart {
   serialized: unknown;

@@ -10,12 +10,12 @@ import {
   LC_ATTR,
   LC_EVENT,
   META,
-} from './constants';
-import { type Run, type RunStore, runById } from './run-store';
-import type { Settings } from './settings';
-import { conversationIdOf, errorName } from './shared';
-import type { ChainRunInfo } from './types';
-import { asRecord, asString } from './util';
+} from '../constants';
+import { type Run, type RunStore, runById } from '../run-store';
+import type { Settings } from '../settings';
+import { conversationIdOf, errorName } from '../shared';
+import type { ChainRunInfo } from '../types';
+import { asRecord, asString } from '../util';
 
 /**
  * Which chain runs are agent invocations. In LangChain.js agents are chains:

@@ -1,9 +1,9 @@
 import { getRecorder } from '@llmeter/core/internal';
 import { context } from '@opentelemetry/api';
-import { LC_ATTR } from './constants';
-import { type Run, type RunStore, runById } from './run-store';
-import { readSafely } from './shared';
-import { asRecord, asString, lastId } from './util';
+import { LC_ATTR } from '../constants';
+import { type Run, type RunStore, runById } from '../run-store';
+import { readSafely } from '../shared';
+import { asRecord, asString, lastId } from '../util';
 
 export interface RetrieverRunStart {
   serialized: unknown;

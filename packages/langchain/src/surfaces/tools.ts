@@ -1,11 +1,11 @@
 import { getRecorder, parseToolArguments } from '@llmeter/core/internal';
 import { context } from '@opentelemetry/api';
-import { LC_ATTR } from './constants';
-import { textOf } from './messages';
-import { type Run, type RunStore, runById } from './run-store';
-import { captureOn, type Settings } from './settings';
-import { readSafely } from './shared';
-import { asRecord, asString, lastId } from './util';
+import { LC_ATTR } from '../constants';
+import { textOf } from '../messages';
+import { type Run, type RunStore, runById } from '../run-store';
+import { captureOn, type Settings } from '../settings';
+import { readSafely } from '../shared';
+import { asRecord, asString, lastId } from '../util';
 
 export interface ToolRunStart {
   serialized: unknown;
