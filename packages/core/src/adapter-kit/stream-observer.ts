@@ -34,7 +34,7 @@ export interface AdapterKit {
   /** The SDK's name as users write it, in warnings. */
   readonly sdk: string;
   /** `error.type` of an error thrown while reading; core's classification when absent. */
-  errorType?(error: unknown): string;
+  errorType?(error: unknown): string | undefined;
 }
 
 /**
