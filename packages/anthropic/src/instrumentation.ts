@@ -13,7 +13,7 @@ import {
   WRAPPED,
   WRAPPED_METHODS,
 } from './constants';
-import { restoreAPIPromises } from './traced-call';
+import { ANTHROPIC_CALLS } from './traced-call';
 import type { AnthropicInstrumentationConfig } from './types';
 import { isWrapped, type Method, resourceClient, wrapCreate, wrapStream } from './wrap';
 
@@ -121,7 +121,7 @@ function patchPrototype(
 
 function restore(): void {
   unpatchAll();
-  restoreAPIPromises();
+  ANTHROPIC_CALLS.promises.restore();
 }
 
 /** Restores every patched method that still holds llmeter's wrapper. */

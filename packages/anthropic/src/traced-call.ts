@@ -1,9 +1,4 @@
-import {
-  type AdapterKit,
-  type StainlessAdapter,
-  StainlessPromises,
-  tracedStainlessCall,
-} from '@llmeter/core/internal';
+import { type AdapterKit, type StainlessAdapter, StainlessPromises } from '@llmeter/core/internal';
 import { API_PROMISE_PATCHES, CALLS } from './constants';
 import { obj, str } from './parse/values';
 import { withOwnSpan } from './sdk-tracing';
@@ -17,20 +12,10 @@ import type { Surface } from './surfaces/surface';
  */
 const KIT: AdapterKit = { name: 'anthropic', sdk: 'Anthropic' };
 
-const promises = new StainlessPromises(CALLS, API_PROMISE_PATCHES, KIT);
-
-/**
- * Puts every patched `APIPromise` prototype back as the SDK defined it
- * (`AnthropicInstrumentation.disable()`). A client wrapped by
- * `instrumentAnthropic()` patches its prototype again on its next call.
- */
-export function restoreAPIPromises(): void {
-  promises.restore();
-}
-
-const ANTHROPIC: StainlessAdapter<Surface, ClientInfo> = {
+/** How a call is described and issued; `promises.restore()` on disable. */
+export const ANTHROPIC_CALLS: StainlessAdapter<Surface, ClientInfo> = {
   kit: KIT,
-  promises,
+  promises: new StainlessPromises(CALLS, API_PROMISE_PATCHES, KIT),
   describeClient: clientInfo,
   captureContent: (info) => captureContentFor(info.settings),
   start(surface, body, capture, args) {
@@ -41,14 +26,3 @@ const ANTHROPIC: StainlessAdapter<Surface, ClientInfo> = {
   },
   callArgs: (_surface, _body, args, _info, op) => withOwnSpan(args, op),
 };
-
-/** One wrapped SDK call, observed in place (see `tracedStainlessCall`). */
-export function tracedCall(
-  surface: Surface,
-  original: (...args: unknown[]) => unknown,
-  self: unknown,
-  args: unknown[],
-  client: unknown,
-): unknown {
-  return tracedStainlessCall(ANTHROPIC, surface, original, self, args, client);
-}

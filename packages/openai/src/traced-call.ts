@@ -1,9 +1,4 @@
-import {
-  type AdapterKit,
-  type StainlessAdapter,
-  StainlessPromises,
-  tracedStainlessCall,
-} from '@llmeter/core/internal';
+import { type AdapterKit, type StainlessAdapter, StainlessPromises } from '@llmeter/core/internal';
 import { API_PROMISE_PATCHES, CALLS } from './constants';
 import { type Json, obj } from './parse/values';
 import { type ClientInfo, captureContentFor, clientInfo, streamIncludeUsageFor } from './settings';
@@ -16,17 +11,6 @@ import type { Surface } from './surfaces/surface';
  */
 const KIT: AdapterKit = { name: 'openai', sdk: 'openai' };
 
-const promises = new StainlessPromises(CALLS, API_PROMISE_PATCHES, KIT);
-
-/**
- * Puts every patched `APIPromise` prototype back as the SDK defined it (on
- * disable). A client wrapped by `instrumentOpenAI()` patches its prototype
- * again on its next call.
- */
-export function restoreAPIPromises(): void {
-  promises.restore();
-}
-
 /** The request body with `stream_options.include_usage` added; the caller's object is not touched. */
 function withIncludeUsage(args: unknown[], body: Json): unknown[] {
   const copy = args.slice();
@@ -34,9 +18,10 @@ function withIncludeUsage(args: unknown[], body: Json): unknown[] {
   return copy;
 }
 
-const OPENAI: StainlessAdapter<Surface, ClientInfo> = {
+/** How a call is described and issued; `promises.restore()` on disable. */
+export const OPENAI_CALLS: StainlessAdapter<Surface, ClientInfo> = {
   kit: KIT,
-  promises,
+  promises: new StainlessPromises(CALLS, API_PROMISE_PATCHES, KIT),
   describeClient: clientInfo,
   captureContent: (info) => captureContentFor(info.settings),
   start: (surface, body, capture) => surface.start(body, capture),
@@ -52,14 +37,3 @@ const OPENAI: StainlessAdapter<Surface, ClientInfo> = {
     return args;
   },
 };
-
-/** One wrapped SDK call, observed in place (see `tracedStainlessCall`). */
-export function tracedCall(
-  surface: Surface,
-  original: (...args: unknown[]) => unknown,
-  self: unknown,
-  args: unknown[],
-  client: unknown,
-): unknown {
-  return tracedStainlessCall(OPENAI, surface, original, self, args, client);
-}
