@@ -3,7 +3,6 @@ import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import { restoreAPIPromises } from './api-promise';
 import {
   INSTRUMENTATION_NAME,
   INSTRUMENTATION_VERSION,
@@ -14,6 +13,7 @@ import {
   WRAPPED,
   WRAPPED_METHODS,
 } from './constants';
+import { ANTHROPIC_CALLS } from './traced-call';
 import type { AnthropicInstrumentationConfig } from './types';
 import { isWrapped, type Method, resourceClient, wrapCreate, wrapStream } from './wrap';
 
@@ -121,7 +121,7 @@ function patchPrototype(
 
 function restore(): void {
   unpatchAll();
-  restoreAPIPromises();
+  ANTHROPIC_CALLS.promises.restore();
 }
 
 /** Restores every patched method that still holds llmeter's wrapper. */

@@ -1,7 +1,8 @@
+import { tracedStainlessCall } from '@llmeter/core/internal';
 import { WRAPPED } from './constants';
 import { replaceSdkMessagesSpans } from './sdk-tracing';
 import { messagesSurface } from './surfaces/messages';
-import { tracedCall } from './traced-call';
+import { ANTHROPIC_CALLS } from './traced-call';
 
 export type Method = ((...args: unknown[]) => unknown) & { [WRAPPED]?: unknown };
 
@@ -31,7 +32,7 @@ export function wrapCreate(
   return mark(function llmeterCreate(this: unknown, ...args: unknown[]) {
     const client = clientOf(this);
     replaceSdkMessagesSpans(client, active);
-    return tracedCall(messagesSurface, original, this, args, client);
+    return tracedStainlessCall(ANTHROPIC_CALLS, messagesSurface, original, this, args, client);
   }, original);
 }
 

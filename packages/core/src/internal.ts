@@ -5,6 +5,24 @@
  * on the exact core version it was built with. See docs/architecture.md.
  */
 
+// The adapter kit: stream observation, and the Stainless SDKs' (openai, anthropic) promise and call.
+export {
+  type ClientDescription,
+  type StainlessAdapter,
+  tracedStainlessCall,
+} from './adapter-kit/stainless-call';
+export {
+  StainlessCall,
+  StainlessPromises,
+  type StainlessSurface,
+} from './adapter-kit/stainless-promise';
+export { isStainlessStream, observeStainlessStream } from './adapter-kit/stainless-stream';
+export {
+  type AdapterKit,
+  type StreamAccumulator,
+  type StreamFailure,
+  StreamObserver,
+} from './adapter-kit/stream-observer';
 export { type ResolvedConfig, resolveConfig } from './config';
 export * from './constants';
 export { type Cost, PriceBook } from './cost/price-book';

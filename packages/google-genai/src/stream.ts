@@ -1,66 +1,12 @@
-import type { LLMOperation } from '@llmeter/core';
-import { reportInternalError } from '@llmeter/core/internal';
+import { type AdapterKit, type StreamObserver, watchAbandonment } from '@llmeter/core/internal';
 import { errorTypeOf } from './errors';
-import type { StreamAccumulator } from './surfaces/surface';
 
-/**
- * Watches the chunks of one streamed reply and ends its operation exactly
- * once: on exhaustion, when the consumer stops early (`break`, `return()`),
- * or on error. A reply with no finish reason ends with `incomplete: true`.
- */
-export class StreamObserver {
-  private ended = false;
-
-  constructor(
-    private readonly op: LLMOperation,
-    private readonly acc: StreamAccumulator,
-  ) {}
-
-  // Arrow properties: allocated once per stream, not once per chunk.
-  readonly onResult = (result: IteratorResult<unknown>): IteratorResult<unknown> => {
-    if (result?.done) this.complete();
-    else this.item(result?.value);
-    return result;
-  };
-
-  readonly onError = (error: unknown): never => {
-    this.error(error);
-    throw error;
-  };
-
-  item(value: unknown): void {
-    // Runs per chunk: no allocation here unless content capture assembles text.
-    try {
-      if (this.acc.add(value)) this.op.chunk();
-    } catch (error) {
-      reportInternalError('google-genai.stream.item', error);
-    }
-  }
-
-  complete(): void {
-    if (this.ended) return;
-    this.ended = true;
-    try {
-      const result = this.acc.result();
-      if (!this.acc.finished) result.incomplete = true;
-      this.op.end(result);
-    } catch (error) {
-      reportInternalError('google-genai.stream.end', error);
-    }
-  }
-
-  error(error: unknown): void {
-    if (this.ended) return;
-    this.ended = true;
-    try {
-      const result = this.acc.result();
-      if (!this.acc.finished) result.incomplete = true;
-      this.op.fail(error, { ...result, errorType: errorTypeOf(error) });
-    } catch (e) {
-      reportInternalError('google-genai.stream.fail', e);
-    }
-  }
-}
+/** Who observes @google/genai streams (core's StreamObserver reads them; see adapter-kit/). */
+export const KIT: AdapterKit = {
+  name: 'google-genai',
+  sdk: '@google/genai',
+  errorType: errorTypeOf,
+};
 
 type Step = (...args: unknown[]) => unknown;
 
@@ -78,7 +24,10 @@ function own(target: object, key: string, value: Step): void {
  * object the SDK made (the SDK hands it on as it is when automatic
  * continuation is off), with own `next`/`return`/`throw` that call the
  * generator's own and watch what they give. Values and errors pass through
- * unchanged. Returns false for something that is not an async iterator.
+ * unchanged. The generator is both what the caller holds and its reader: once
+ * it is collected before the stream ended, the call ends as abandoned (a read
+ * in progress keeps it reachable). Returns false for something that is not an
+ * async iterator.
  */
 export function observeGenerator(generator: unknown, observer: StreamObserver): boolean {
   if (generator === null || typeof generator !== 'object') return false;
@@ -113,5 +62,6 @@ export function observeGenerator(generator: unknown, observer: StreamObserver): 
       return Reflect.apply(thr, this, args);
     });
   }
+  watchAbandonment(generator, observer);
   return true;
 }

@@ -1,10 +1,10 @@
 import type { LLMOperation } from '@llmeter/core';
-import { getRecorder, reportInternalError, warnOnce } from '@llmeter/core/internal';
+import { getRecorder, reportInternalError, StreamObserver, warnOnce } from '@llmeter/core/internal';
 import { type Context, context } from '@opentelemetry/api';
 import { errorTypeOf } from './errors';
 import { obj } from './parse/values';
 import { captureContentFor, clientInfo } from './settings';
-import { observeGenerator, StreamObserver } from './stream';
+import { KIT, observeGenerator } from './stream';
 import type { Surface } from './surfaces/surface';
 
 function isContext(value: unknown): value is Context {
@@ -35,7 +35,7 @@ class Outcome {
   readonly settled = (value: unknown): void => {
     try {
       if (this.surface.streams) {
-        const observer = new StreamObserver(this.op, this.surface.accumulator(this.capture));
+        const observer = new StreamObserver(this.op, this.surface.accumulator(this.capture), KIT);
         if (observeGenerator(value, observer)) return;
         warnOnce(
           'google-genai.stream-shape',

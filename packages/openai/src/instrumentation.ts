@@ -3,10 +3,10 @@ import {
   type InstrumentationConfig,
   InstrumentationNodeModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import { restoreAPIPromises } from './api-promise';
 import { INSTRUMENTATION_NAME, PACKAGE_VERSION, SUPPORTED_VERSIONS } from './constants';
 import { patchOpenAIModule, unpatchAll } from './module';
 import { setDefaultSettings } from './settings';
+import { OPENAI_CALLS } from './traced-call';
 import type { InstrumentOpenAIOptions } from './types';
 
 /**
@@ -69,6 +69,6 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
 
   private restore(): void {
     unpatchAll();
-    restoreAPIPromises();
+    OPENAI_CALLS.promises.restore();
   }
 }

@@ -1,6 +1,7 @@
+import { tracedStainlessCall } from '@llmeter/core/internal';
 import { type SurfaceName, WRAPPED } from './constants';
 import { SURFACES } from './surfaces';
-import { tracedCall } from './traced-call';
+import { OPENAI_CALLS } from './traced-call';
 
 export type Method = ((...args: unknown[]) => unknown) & { [WRAPPED]?: unknown };
 
@@ -20,7 +21,7 @@ export function wrapMethod(
 ): Method {
   const surface = SURFACES[surfaceName];
   const wrapped: Method = function llmeterWrapped(this: unknown, ...args: unknown[]) {
-    return tracedCall(surface, original, this, args, clientOf(this));
+    return tracedStainlessCall(OPENAI_CALLS, surface, original, this, args, clientOf(this));
   };
   Object.defineProperty(wrapped, WRAPPED, { value: original });
   Object.defineProperty(wrapped, 'name', { value: original.name, configurable: true });

@@ -1,19 +1,9 @@
 import type { LLMOperationResult, LLMOperationStart } from '@llmeter/core';
+import type { StreamAccumulator } from '@llmeter/core/internal';
 import type { Json } from '../parse/values';
 
-/**
- * Reads a streamed reply chunk by chunk. One per stream; `add` runs on every
- * chunk the consumer pulls, so it stays cheap and allocation-free when content
- * capture is off.
- */
-export interface StreamAccumulator {
-  /** Reads one chunk; true when it carries output (it then counts for TTFT and time per chunk). */
-  add(chunk: unknown): boolean;
-  /** True once a candidate reported a finish reason. */
-  readonly finished: boolean;
-  /** What is known so far. */
-  result(): LLMOperationResult;
-}
+// How a stream is read is core's adapter-kit protocol; what is read is each surface's.
+export type { StreamAccumulator } from '@llmeter/core/internal';
 
 /** One wrapped `Models` method: how its parameters, responses and streams describe an operation. */
 export interface Surface {
