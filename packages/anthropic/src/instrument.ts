@@ -1,18 +1,9 @@
-import { reportInternalError, warnOnce } from '@llmeter/core/internal';
+import { reportInternalError, setHidden, warnOnce } from '@llmeter/core/internal';
 import { CLIENT_SETTINGS, INSTRUMENTED, RESOURCES } from './constants';
 import type { InstrumentAnthropicOptions } from './types';
 import { isWrapped, type Method, wrapCreate, wrapStream } from './wrap';
 
 type Indexable = Record<PropertyKey, unknown>;
-
-function setHidden(target: object, key: PropertyKey, value: unknown): void {
-  Object.defineProperty(target, key, {
-    value,
-    configurable: true,
-    writable: true,
-    enumerable: false,
-  });
-}
 
 const always = () => true;
 

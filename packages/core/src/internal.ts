@@ -5,6 +5,7 @@
  * on the exact core version it was built with. See docs/architecture.md.
  */
 
+export { setHidden } from './adapter-kit/hidden';
 // The adapter kit: stream observation, and the Stainless SDKs' (openai, anthropic) promise and call.
 export {
   type ClientDescription,

@@ -1,7 +1,7 @@
-import { reportInternalError, warnOnce } from '@llmeter/core/internal';
+import { reportInternalError, setHidden, warnOnce } from '@llmeter/core/internal';
 import { CLIENT_SETTINGS, INSTRUMENTED } from './constants';
 import type { InstrumentGoogleGenAIOptions } from './types';
-import { isWrapped, type Method, methodsOf, setHidden, wrapMethod } from './wrap';
+import { isWrapped, type Method, methodsOf, wrapMethod } from './wrap';
 
 type Indexable = Record<PropertyKey, unknown>;
 

@@ -30,12 +30,3 @@ export function methodsOf(target: Indexable): { name: string; surface: SurfaceNa
   }
   return out;
 }
-
-export function setHidden(target: object, key: PropertyKey, value: unknown): void {
-  Object.defineProperty(target, key, {
-    value,
-    configurable: true,
-    writable: true,
-    enumerable: false,
-  });
-}

@@ -1,19 +1,10 @@
-import { reportInternalError, warnOnce } from '@llmeter/core/internal';
+import { reportInternalError, setHidden, warnOnce } from '@llmeter/core/internal';
 import { INSTRUMENTED, WRAPPED_METHODS } from './constants';
 import { stateOf } from './settings';
 import { ALWAYS, isWrapped, WRAPPERS, wrapHandlers } from './surfaces';
 import type { InstrumentMCPClientOptions } from './types';
 
 type Indexable = Record<PropertyKey, unknown>;
-
-function setHidden(target: object, key: PropertyKey, value: unknown): void {
-  Object.defineProperty(target, key, {
-    value,
-    configurable: true,
-    writable: true,
-    enumerable: false,
-  });
-}
 
 /** The SDK object that speaks the protocol: an McpServer holds its Server in `.server`. */
 function protocolOf(endpoint: unknown): Indexable | undefined {

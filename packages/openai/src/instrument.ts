@@ -1,18 +1,9 @@
-import { reportInternalError, warnOnce } from '@llmeter/core/internal';
+import { reportInternalError, setHidden, warnOnce } from '@llmeter/core/internal';
 import { CLIENT_SETTINGS, INSTRUMENTED, WRAPPED_METHODS } from './constants';
 import type { InstrumentOpenAIOptions } from './types';
 import { isWrapped, type Method, wrapMethod } from './wrap';
 
 type Indexable = Record<PropertyKey, unknown>;
-
-function setHidden(target: object, key: PropertyKey, value: unknown): void {
-  Object.defineProperty(target, key, {
-    value,
-    configurable: true,
-    writable: true,
-    enumerable: false,
-  });
-}
 
 /**
  * Instruments an `OpenAI` (or `AzureOpenAI`) client in place and returns the
