@@ -122,9 +122,15 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
   const promRegistry = createOpenMetricsRegistry();
   const appRegistries = options.promRegistry ? [options.promRegistry] : [];
   const definitions = instrumentsFor(config.semconv);
+  // One aggregation for /metrics and llmeter's OTel readers; an application's own
+  // meterProvider gets the measurements through its instruments instead (OtelSink).
+  const aggregation = new PromSink(promRegistry, appRegistries, definitions, otelMetrics.readers);
+  otelMetrics.connect(aggregation.streams);
   const metrics = new MetricSet(
-    otelMetrics.meter ? new OtelSink(otelMetrics.meter, definitions) : undefined,
-    new PromSink(promRegistry, appRegistries, definitions),
+    otelMetrics.viaInstruments && otelMetrics.meter
+      ? new OtelSink(otelMetrics.meter, definitions)
+      : undefined,
+    aggregation,
     new SeriesLimiter(config.cardinalityLimit, (key) =>
       self.metricOverflow(definitions[key as InstrumentKey]?.name ?? key),
     ),
@@ -158,7 +164,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
       : startMetricsServer(handler(), config.metricsPort, config.metricsHost);
 
   const flushAll = () =>
-    Promise.allSettled([traces.provider?.forceFlush(), otelMetrics.provider?.forceFlush()]);
+    Promise.allSettled([traces.provider?.forceFlush(), otelMetrics.forceFlush()]);
 
   let shutdownPromise: Promise<void> | undefined;
   let uninstallSignals: (() => void) | undefined;
@@ -181,7 +187,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
         if (state[INSTANCE_KEY] === instance) state[INSTANCE_KEY] = undefined;
         const work = Promise.allSettled([
           traces.provider?.shutdown(),
-          otelMetrics.provider?.shutdown(),
+          otelMetrics.shutdown(),
           config.pushgatewayUrl ? push(config.pushgatewayUrl, promRegistry, resource) : undefined,
         ]);
         await bounded(work, config.shutdownTimeoutMs, 'shutdown');

@@ -1,10 +1,17 @@
 import { inspect } from 'node:util';
+import type { Attributes } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
+import { bucketIndex, type OtelStream, type StreamEntry } from './otel-stream';
 import type { Exemplar } from './prom-sink';
 import { markOwned, registerInAppRegistry } from './registration';
 
 /**
- * llmeter's own series for /metrics: a histogram (with optional exemplars), a
+ * llmeter's metric aggregation: one series per label set, read by two views.
+ * `/metrics` reads the cumulative data below; the OTel readers read each
+ * series' OtelStream entry (otel-stream.ts, otel-view.ts), updated in the same
+ * call, so a measurement is looked up once for both exports.
+ *
+ * For /metrics these are a histogram (with optional exemplars), a
  * counter and a gauge with exactly the data and the `get()` shape of
  * prom-client's Histogram, Counter and Gauge, so both llmeter's renderer
  * (exposition.ts) and prom-client's registries render them byte for byte as
@@ -43,7 +50,7 @@ function seriesKey(sortedLabelNames: readonly string[], labels: Labels): string 
   return key;
 }
 
-abstract class SeriesMetric<S extends { labels: Labels }> {
+abstract class SeriesMetric<S extends { labels: Labels; otel: StreamEntry | undefined }> {
   readonly aggregator = 'sum';
   protected series = new Map<string, S>();
   private byLabels = new WeakMap<Labels, S>();
@@ -54,6 +61,8 @@ abstract class SeriesMetric<S extends { labels: Labels }> {
     readonly help: string,
     readonly labelNames: readonly string[],
     registries: Registry[],
+    /** The OTel readers' side of this metric; none without an OTel reader. */
+    protected readonly otel?: OtelStream,
   ) {
     this.sortedLabelNames = [...labelNames].sort();
     markOwned(this);
@@ -66,8 +75,11 @@ abstract class SeriesMetric<S extends { labels: Labels }> {
 
   protected abstract create(labels: Labels): S;
 
-  /** The series of `labels`; `stable` labels objects are remembered by identity. */
-  protected seriesOf(labels: Labels, stable: boolean): S {
+  /**
+   * The series of `labels`; `stable` labels objects are remembered by identity.
+   * `attributes` (the OTel form of the labels) name the series on OTLP.
+   */
+  protected seriesOf(labels: Labels, stable: boolean, attributes?: Attributes): S {
     if (stable) {
       const known = this.byLabels.get(labels);
       if (known !== undefined) return known;
@@ -77,6 +89,7 @@ abstract class SeriesMetric<S extends { labels: Labels }> {
     let series = this.series.get(key);
     if (series === undefined) {
       series = this.create(labels);
+      series.otel = this.otel?.entry(key, attributes ?? labels);
       this.series.set(key, series);
     }
     if (stable) this.byLabels.set(labels, series);
@@ -91,6 +104,7 @@ abstract class SeriesMetric<S extends { labels: Labels }> {
 
 interface HistogramSeries {
   labels: Labels;
+  otel: StreamEntry | undefined;
   /** Per-bucket counts (not cumulative); above the last bound only the count grows. */
   counts: Float64Array;
   sum: number;
@@ -115,8 +129,9 @@ export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
     private readonly buckets: readonly number[],
     readonly enableExemplars: boolean,
     registries: Registry[],
+    otel?: OtelStream,
   ) {
-    super(name, help, labelNames, registries);
+    super(name, help, labelNames, registries, otel);
   }
 
   protected create(labels: Labels): HistogramSeries {
@@ -126,13 +141,26 @@ export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
       exemplars = new Array(this.buckets.length + 1).fill(null);
       exemplars[this.buckets.length] = undefined;
     }
-    return { labels, counts: new Float64Array(this.buckets.length), sum: 0, count: 0, exemplars };
+    return {
+      labels,
+      otel: undefined,
+      counts: new Float64Array(this.buckets.length),
+      sum: 0,
+      count: 0,
+      exemplars,
+    };
   }
 
-  observe(labels: Labels, value: number, exemplar: Exemplar | undefined, stable: boolean): void {
+  observe(
+    labels: Labels,
+    value: number,
+    exemplar: Exemplar | undefined,
+    stable: boolean,
+    attributes?: Attributes,
+  ): void {
     // Checked before the series exists: a refused value creates no series, as in prom-client.
     if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
-    const series = this.seriesOf(labels, stable);
+    const series = this.seriesOf(labels, stable, attributes);
     const bound = this.add(series, value);
     if (exemplar !== undefined && series.exemplars !== undefined) {
       series.exemplars[bound] = {
@@ -144,9 +172,14 @@ export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
   }
 
   /** Many observations of one series (per-chunk timings): looked up once. */
-  observeMany(labels: Labels, values: readonly number[], stable: boolean): void {
+  observeMany(
+    labels: Labels,
+    values: readonly number[],
+    stable: boolean,
+    attributes?: Attributes,
+  ): void {
     if (values.length === 0) return;
-    const series = this.seriesOf(labels, stable);
+    const series = this.seriesOf(labels, stable, attributes);
     // Non-finite values are skipped, as BulkHistogram always did for per-chunk timings.
     for (const value of values) if (Number.isFinite(value)) this.add(series, value);
   }
@@ -155,14 +188,10 @@ export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
   private add(series: HistogramSeries, value: number): number {
     series.sum += value;
     series.count += 1;
-    const bounds = this.buckets;
-    for (let i = 0; i < bounds.length; i++) {
-      if (value <= bounds[i]!) {
-        series.counts[i]!++;
-        return i;
-      }
-    }
-    return bounds.length;
+    const bound = bucketIndex(this.buckets, value);
+    if (bound < this.buckets.length) series.counts[bound]!++;
+    if (series.otel !== undefined) this.otel!.record(series.otel, value, bound);
+    return bound;
   }
 
   async get() {
@@ -217,13 +246,19 @@ export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
 interface ValueSeries {
   value: number;
   labels: Labels;
+  otel: StreamEntry | undefined;
 }
 
 abstract class ValueMetric extends SeriesMetric<ValueSeries> {
   abstract readonly type: 'counter' | 'gauge';
 
   protected create(labels: Labels): ValueSeries {
-    return { value: 0, labels };
+    return { value: 0, labels, otel: undefined };
+  }
+
+  protected add(series: ValueSeries, value: number): void {
+    series.value += value;
+    if (series.otel !== undefined) this.otel!.record(series.otel, value, 0);
   }
 
   async get() {
@@ -231,7 +266,7 @@ abstract class ValueMetric extends SeriesMetric<ValueSeries> {
       help: this.help,
       name: this.name,
       type: this.type,
-      values: [...this.series.values()],
+      values: [...this.series.values()].map(({ value, labels }) => ({ value, labels })),
       aggregator: this.aggregator,
     };
   }
@@ -240,20 +275,20 @@ abstract class ValueMetric extends SeriesMetric<ValueSeries> {
 export class SeriesCounter extends ValueMetric {
   readonly type = 'counter';
 
-  inc(labels: Labels, value: number, stable: boolean): void {
+  inc(labels: Labels, value: number, stable: boolean, attributes?: Attributes): void {
     // prom-client's checks; a refused value creates no series.
     if (value && !Number.isFinite(value))
       throw new TypeError(`Value is not a valid number: ${value}`);
     if (value < 0) throw new Error('It is not possible to decrease a counter');
-    this.seriesOf(labels, stable).value += value;
+    this.add(this.seriesOf(labels, stable, attributes), value);
   }
 }
 
 export class SeriesGauge extends ValueMetric {
   readonly type = 'gauge';
 
-  inc(labels: Labels, value: number, stable: boolean): void {
+  inc(labels: Labels, value: number, stable: boolean, attributes?: Attributes): void {
     if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
-    this.seriesOf(labels, stable).value += value;
+    this.add(this.seriesOf(labels, stable, attributes), value);
   }
 }

@@ -7,6 +7,7 @@ import {
   prometheusLabel,
   prometheusName,
 } from './definitions';
+import { OtelStream } from './otel-stream';
 import { SeriesCounter, SeriesGauge, SeriesHistogram } from './prom-series';
 
 /** Every metric may get the one overflow series (see series-limit.ts). */
@@ -20,14 +21,19 @@ export interface Exemplar {
 type PromMetric = SeriesHistogram | SeriesCounter | SeriesGauge;
 
 /**
- * The same instruments as cumulative series for /metrics, with the exact
- * names the collector's Prometheus translation gives the OTLP ones. The
- * series are llmeter's own (prom-series.ts: prom-client's data and rendering,
- * without its per-observation label hashing) and live in prom-client
- * registries, so an application's registry renders them like its own.
+ * llmeter's one metric aggregation (prom-series.ts), seen two ways:
+ * - `/metrics`: cumulative series with the exact names the collector's
+ *   Prometheus translation gives the OTLP ones, in prom-client registries, so
+ *   an application's registry renders them like its own;
+ * - the OTel readers: `streams`, one per OTel instrument, collected by
+ *   otel-view.ts (`otelReaders` is how many readers each series keeps an
+ *   interval for; 0 when there is none, or when an application's own
+ *   meterProvider gets the measurements through OtelSink instead).
  */
 export class PromSink {
   private readonly metrics = new Map<InstrumentKey, PromMetric>();
+  /** The OTel instruments' data, in definition order (the order the SDK exported them in). */
+  readonly streams: OtelStream[] = [];
 
   /**
    * `registry` must be an OpenMetrics registry (prom-client allows exemplars
@@ -39,6 +45,7 @@ export class PromSink {
     registry: Registry,
     extraRegistries: Registry[],
     definitions: Partial<Record<InstrumentKey, InstrumentDefinition>>,
+    otelReaders = 0,
   ) {
     const registries = [registry, ...extraRegistries];
     for (const [key, def] of Object.entries(definitions) as [
@@ -48,15 +55,19 @@ export class PromSink {
       const name = prometheusName(def);
       const help = `${def.description} (unit: ${def.unit})`;
       const labelNames = [...def.attributes.map(prometheusLabel), OVERFLOW_LABEL];
+      // A `gauge` definition is /metrics-only (an up-down counter is a gauge there too).
+      const otel =
+        otelReaders > 0 && def.kind !== 'gauge' ? new OtelStream(def, otelReaders) : undefined;
+      if (otel) this.streams.push(otel);
       let metric: PromMetric;
       if (def.kind === 'histogram') {
         const buckets = [...(def.buckets ?? [])];
         const exemplars = def.exemplars === true && def.bulk !== true;
-        metric = new SeriesHistogram(name, help, labelNames, buckets, exemplars, registries);
+        metric = new SeriesHistogram(name, help, labelNames, buckets, exemplars, registries, otel);
       } else if (def.kind === 'counter') {
-        metric = new SeriesCounter(name, help, labelNames, registries);
+        metric = new SeriesCounter(name, help, labelNames, registries, otel);
       } else {
-        metric = new SeriesGauge(name, help, labelNames, registries);
+        metric = new SeriesGauge(name, help, labelNames, registries, otel);
       }
       this.metrics.set(key, metric);
     }
@@ -68,7 +79,7 @@ export class PromSink {
     if (!metric) return;
     const stable = Object.isFrozen(attributes);
     if (metric instanceof SeriesHistogram) {
-      metric.observeMany(toLabels(attributes, stable), values, stable);
+      metric.observeMany(toLabels(attributes, stable), values, stable, attributes);
       return;
     }
     for (const value of values) this.record(key, value, attributes);
@@ -80,8 +91,9 @@ export class PromSink {
     // Frozen sets are the recorder's shared ones: their labels and series are found by identity.
     const stable = Object.isFrozen(attributes);
     const labels = toLabels(attributes, stable);
-    if (metric instanceof SeriesHistogram) metric.observe(labels, value, exemplar, stable);
-    else metric.inc(labels, value, stable);
+    if (metric instanceof SeriesHistogram)
+      metric.observe(labels, value, exemplar, stable, attributes);
+    else metric.inc(labels, value, stable, attributes);
   }
 }
 
