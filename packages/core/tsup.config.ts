@@ -8,4 +8,9 @@ export default defineConfig({
   clean: true,
   target: 'node22',
   platform: 'node',
+  // Deferred loads (`import()`, e.g. the OTLP/gRPC exporter) become `require()` in the CommonJS
+  // build, so they load the dependencies' CommonJS copies that the rest of that build uses.
+  esbuildOptions(options, { format }) {
+    if (format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false };
+  },
 });

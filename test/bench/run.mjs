@@ -171,6 +171,12 @@ if (!QUICK) {
     '',
   ].join('\n');
 }
+if (!QUICK) {
+  // Setup + openai load (setup.mjs): fresh processes, about 30 s.
+  process.stderr.write('bench: setup + openai load...\n');
+  const { measureSetup, renderSetup, SETUP_ROUNDS } = await import('./setup.mjs');
+  appendix += `\n${renderSetup(measureSetup(SETUP_ROUNDS), SETUP_ROUNDS)}\n`;
+}
 const markdown = renderResults(results, info, { quick: QUICK, appendix });
 process.stdout.write(`${markdown}\n`);
 process.stderr.write(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

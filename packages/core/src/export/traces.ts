@@ -1,4 +1,3 @@
-import { Metadata } from '@grpc/grpc-js';
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -6,11 +5,11 @@ import {
   W3CBaggagePropagator,
   W3CTraceContextPropagator,
 } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import type { Resource } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
+  type SpanExporter,
   type SpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
@@ -21,6 +20,7 @@ import { hasGlobal, type OtelGlobal } from '../globals';
 import { infoOnce } from '../internal-log';
 import { LLMETER_VERSION } from '../resource';
 import type { LLMeterOptions } from '../types';
+import { deferredSpanExporter } from './deferred-exporter';
 import { countingSpanExporter, queueDropListener, type SelfTelemetry } from './self-telemetry';
 
 export interface TracePipeline {
@@ -93,13 +93,20 @@ export function setUpTraces(
   };
 }
 
-function otlpExporter(config: ResolvedConfig): OTLPTraceExporter {
-  const metadata = new Metadata();
-  for (const [key, value] of Object.entries(config.otlpTracesHeaders)) metadata.set(key, value);
-  return new OTLPTraceExporter({
-    url: config.otlpTracesEndpoint,
-    metadata,
-    timeoutMillis: config.otlpTracesTimeoutMs,
+/** OTLP/gRPC, loaded at the first export (see deferred-exporter.ts). */
+function otlpExporter(config: ResolvedConfig): SpanExporter {
+  return deferredSpanExporter(async () => {
+    const [{ Metadata }, { OTLPTraceExporter }] = await Promise.all([
+      import('@grpc/grpc-js'),
+      import('@opentelemetry/exporter-trace-otlp-grpc'),
+    ]);
+    const metadata = new Metadata();
+    for (const [key, value] of Object.entries(config.otlpTracesHeaders)) metadata.set(key, value);
+    return new OTLPTraceExporter({
+      url: config.otlpTracesEndpoint,
+      metadata,
+      timeoutMillis: config.otlpTracesTimeoutMs,
+    });
   });
 }
 
