@@ -41,6 +41,28 @@ describe('the log line buffer', () => {
     expect(written.length + report.dropped).toBe(report.lines);
   });
 
+  for (const [mode, how] of [
+    ['natural', 'its event loop empties'],
+    ['exit', 'it calls process.exit()'],
+  ]) {
+    it(`writes the lines still batched when the process ends because ${how}`, async () => {
+      const child = spawn(process.execPath, ['log-exit-app.mjs'], {
+        cwd: fixtures,
+        env: { ...process.env, MODE: mode },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines.map((l) => l.i)).toEqual([0, 1, 2, 3, 4]);
+    });
+  }
+
   it('drops nothing when the buffer holds the burst', async () => {
     const { code, stdout, report } = await burst({ LINES: '2000', LOG_BUFFER_BYTES: '16777216' });
     expect(code).toBe(0);

@@ -140,12 +140,10 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
   registerGpuInfo(visibleGpuUuids(), promRegistry, appRegistries, otelMetrics.meter);
   if (options.processMetrics) collectDefaultMetrics({ register: promRegistry });
 
-  const logger =
-    options.logger ||
-    createLogger(
-      { level: options.logLevel ?? 'info' },
-      boundedStdout(config.logBufferBytes, () => self.logLineDropped()),
-    );
+  const stdout = options.logger
+    ? undefined
+    : boundedStdout(config.logBufferBytes, (lines) => self.logLinesDropped(lines));
+  const logger = options.logger || createLogger({ level: options.logLevel ?? 'info' }, stdout);
   const content = new ContentPolicy(config.captureContent, options.redact, config.maxContentLength);
   const recorder = new Recorder({
     tracer: traces.tracer,
@@ -191,6 +189,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
           config.pushgatewayUrl ? push(config.pushgatewayUrl, promRegistry, resource) : undefined,
         ]);
         await bounded(work, config.shutdownTimeoutMs, 'shutdown');
+        stdout?.close();
         metricsServer?.close();
         metricsServer?.closeAllConnections();
         traces.unregister();

@@ -38,9 +38,9 @@ export class SelfTelemetry {
     );
   }
 
-  /** llmeter's stdout logger dropped a line: its buffer was full. */
-  logLineDropped(): void {
-    this.count((m) => m.recordSelf('logLinesDropped', 1, {}));
+  /** llmeter's stdout logger dropped lines: its buffer was full. */
+  logLinesDropped(lines: number): void {
+    this.count((m) => m.recordSelf('logLinesDropped', lines, {}));
   }
 
   /** One export finished: count a failure, and log the first one and each recovery. */
