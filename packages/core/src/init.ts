@@ -13,11 +13,10 @@ import { enableInstrumentations } from './instrumentations';
 import { internalLog, reportInternalError, setInternalLogLevel, warnOnce } from './internal-log';
 import { bounded, installExitFlush, installSignalHandlers } from './lifecycle';
 import { boundedStdout, createLogger } from './logger';
-import { type InstrumentKey, instrumentsFor } from './metrics/definitions';
+import { instrumentsFor } from './metrics/definitions';
 import { MetricSet } from './metrics/metric-set';
 import { OtelSink } from './metrics/otel-sink';
 import { createOpenMetricsRegistry, PromSink } from './metrics/prom-sink';
-import { SeriesLimiter } from './metrics/series-limit';
 import { warnIfUnsupportedNode } from './node-support';
 import { OperationLog } from './operation-log';
 import { renderMetrics } from './prometheus/exposition';
@@ -124,16 +123,16 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
   const definitions = instrumentsFor(config.semconv);
   // One aggregation for /metrics and llmeter's OTel readers; an application's own
   // meterProvider gets the measurements through its instruments instead (OtelSink).
-  const aggregation = new PromSink(promRegistry, appRegistries, definitions, otelMetrics.readers);
+  const aggregation = new PromSink(promRegistry, appRegistries, definitions, otelMetrics.readers, {
+    limit: config.cardinalityLimit,
+    onOverflow: (metricName) => self.metricOverflow(metricName),
+  });
   otelMetrics.connect(aggregation.streams);
   const metrics = new MetricSet(
     otelMetrics.viaInstruments && otelMetrics.meter
       ? new OtelSink(otelMetrics.meter, definitions)
       : undefined,
     aggregation,
-    new SeriesLimiter(config.cardinalityLimit, (key) =>
-      self.metricOverflow(definitions[key as InstrumentKey]?.name ?? key),
-    ),
     new Set(Object.keys(definitions)),
   );
   self.attach(metrics);

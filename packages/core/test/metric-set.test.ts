@@ -12,10 +12,9 @@ describe('metric keys', () => {
   it('an unknown key records nothing and warns once, naming the key', () => {
     const warn = vi.spyOn(internalLogger(), 'warn').mockImplementation(() => undefined);
     const prom = { record: vi.fn(), recordMany: vi.fn() };
-    const metrics = new MetricSet(undefined, prom as never, undefined, new Set(['cost']));
+    const metrics = new MetricSet(undefined, prom as never, new Set(['cost']));
     const typo = 'cots' as InstrumentKey;
     metrics.record(typo, 1, {});
-    metrics.add(typo, 1, {});
     metrics.recordMany(typo, [1], {});
     metrics.record('cost', 1, {});
     expect(prom.record).toHaveBeenCalledTimes(1);

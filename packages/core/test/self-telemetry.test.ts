@@ -15,7 +15,7 @@ import type { MetricSet } from '../src/metrics/metric-set';
 function recordingMetrics() {
   const calls: Array<{ key: string; value: number; attributes: Record<string, unknown> }> = [];
   const metrics = {
-    recordSelf: (key: string, value: number, attributes: Record<string, unknown>) =>
+    record: (key: string, value: number, attributes: Record<string, unknown>) =>
       calls.push({ key, value, attributes }),
   } as unknown as MetricSet;
   const total = (key: string, attr?: [string, string]) =>

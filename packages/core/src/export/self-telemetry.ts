@@ -28,19 +28,17 @@ export class SelfTelemetry {
   }
 
   spansDropped(count: number, reason: (typeof DROP_REASON)[keyof typeof DROP_REASON]): void {
-    this.count((m) => m.recordSelf('spansDropped', count, { [ATTR.ERROR_TYPE]: reason }));
+    this.count((m) => m.record('spansDropped', count, { [ATTR.ERROR_TYPE]: reason }));
   }
 
   /** A measurement of `metricName` went to its overflow series. */
   metricOverflow(metricName: string): void {
-    this.count((m) =>
-      m.recordSelf('metricOverflows', 1, { [ATTR.LLMETER_METRIC_NAME]: metricName }),
-    );
+    this.count((m) => m.record('metricOverflows', 1, { [ATTR.LLMETER_METRIC_NAME]: metricName }));
   }
 
   /** llmeter's stdout logger dropped lines: its buffer was full. */
   logLinesDropped(lines: number): void {
-    this.count((m) => m.recordSelf('logLinesDropped', lines, {}));
+    this.count((m) => m.record('logLinesDropped', lines, {}));
   }
 
   /** One export finished: count a failure, and log the first one and each recovery. */
@@ -52,7 +50,7 @@ export class SelfTelemetry {
       }
       return;
     }
-    this.count((m) => m.recordSelf('exportsFailed', 1, { [ATTR.LLMETER_SIGNAL]: signal }));
+    this.count((m) => m.record('exportsFailed', 1, { [ATTR.LLMETER_SIGNAL]: signal }));
     if (!this.failing[signal]) {
       this.failing[signal] = true;
       warnOnce(

@@ -21,6 +21,8 @@ export interface InstrumentDefinition {
   integer?: boolean;
   /** Recorded in bulk (one call per operation with many values): observeMany in prom-series.ts. */
   bulk?: boolean;
+  /** llmeter's own counter (bounded label sets): never capped, so an overflow is always counted. */
+  selfTelemetry?: boolean;
 }
 
 const COMMON = [
@@ -153,6 +155,7 @@ function sharedInstruments() {
     spansDropped: {
       name: METRIC.SDK_SPANS_DROPPED,
       kind: 'counter',
+      selfTelemetry: true,
       unit: UNIT.SPAN,
       description:
         'Spans llmeter dropped: queue_full (the export queue was full) or export_failed.',
@@ -161,6 +164,7 @@ function sharedInstruments() {
     exportsFailed: {
       name: METRIC.SDK_EXPORTS_FAILED,
       kind: 'counter',
+      selfTelemetry: true,
       unit: UNIT.EXPORT,
       description: 'OTLP exports that failed, by signal (traces, metrics).',
       attributes: [ATTR.LLMETER_SIGNAL],
@@ -168,6 +172,7 @@ function sharedInstruments() {
     metricOverflows: {
       name: METRIC.SDK_METRIC_OVERFLOWS,
       kind: 'counter',
+      selfTelemetry: true,
       unit: UNIT.MEASUREMENT,
       description:
         'Measurements recorded on the overflow series because a metric hit its series cap.',
@@ -176,6 +181,7 @@ function sharedInstruments() {
     logLinesDropped: {
       name: METRIC.SDK_LOG_LINES_DROPPED,
       kind: 'counter',
+      selfTelemetry: true,
       unit: UNIT.LINE,
       description:
         "Log lines (llm_call_completed and the application's own, on llmeter's logger) dropped because stdout fell behind by more than the log buffer.",

@@ -1,9 +1,11 @@
 import { inspect } from 'node:util';
 import type { Attributes } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
+import { prometheusLabel } from './definitions';
 import { bucketIndex, type OtelStream, type StreamEntry } from './otel-stream';
 import type { Exemplar } from './prom-sink';
 import { markOwned, registerInAppRegistry } from './registration';
+import { OVERFLOW_ATTRIBUTES, type SeriesCap } from './series-limit';
 
 /**
  * llmeter's metric aggregation: one series per label set, read by two views.
@@ -28,6 +30,17 @@ import { markOwned, registerInAppRegistry } from './registration';
 
 type Labels = Record<string, string | number>;
 
+/** Prometheus labels of an attribute set: keys renamed, null and undefined values left out. */
+function toLabels(attributes: Attributes): Labels {
+  const labels: Labels = {};
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value === undefined || value === null) continue;
+    labels[prometheusLabel(key)] = typeof value === 'number' ? value : String(value);
+  }
+  return labels;
+}
+
 /** Label validation as prom-client does it (same error), run once per new labels object. */
 function validateLabels(labelNames: readonly string[], labels: Labels): void {
   for (const label in labels) {
@@ -50,10 +63,21 @@ function seriesKey(sortedLabelNames: readonly string[], labels: Labels): string 
   return key;
 }
 
-abstract class SeriesMetric<S extends { labels: Labels; otel: StreamEntry | undefined }> {
+interface Series {
+  labels: Labels;
+  otel: StreamEntry | undefined;
+  /** The metric's overflow series (see series-limit.ts). */
+  overflow: boolean;
+}
+
+/** The overflow series' labels and prom-client key. */
+const OVERFLOW_LABELS: Labels = Object.freeze({ otel_metric_overflow: 'true' });
+const OVERFLOW_KEY = 'otel_metric_overflow:true,';
+
+abstract class SeriesMetric<S extends Series> {
   readonly aggregator = 'sum';
   protected series = new Map<string, S>();
-  private byLabels = new WeakMap<Labels, S>();
+  private byAttributes = new WeakMap<Attributes, S>();
   private readonly sortedLabelNames: readonly string[];
 
   constructor(
@@ -63,6 +87,8 @@ abstract class SeriesMetric<S extends { labels: Labels; otel: StreamEntry | unde
     registries: Registry[],
     /** The OTel readers' side of this metric; none without an OTel reader. */
     protected readonly otel?: OtelStream,
+    /** The series cap; none for llmeter's own counters (bounded label sets, so an overflow is always counted). */
+    private readonly cap?: SeriesCap,
   ) {
     this.sortedLabelNames = [...labelNames].sort();
     markOwned(this);
@@ -76,35 +102,46 @@ abstract class SeriesMetric<S extends { labels: Labels; otel: StreamEntry | unde
   protected abstract create(labels: Labels): S;
 
   /**
-   * The series of `labels`; `stable` labels objects are remembered by identity.
-   * `attributes` (the OTel form of the labels) name the series on OTLP.
+   * The series of an attribute set (the overflow series past the cap).
+   * `stable` sets (the recorder's shared frozen ones) are remembered by
+   * identity: one WeakMap lookup, no label conversion. A set refused by the
+   * cap is not remembered, so a flood of new names leaves no table behind.
    */
-  protected seriesOf(labels: Labels, stable: boolean, attributes?: Attributes): S {
-    if (stable) {
-      const known = this.byLabels.get(labels);
-      if (known !== undefined) return known;
-    }
-    validateLabels(this.labelNames, labels);
-    const key = seriesKey(this.sortedLabelNames, labels);
-    let series = this.series.get(key);
+  protected seriesOf(attributes: Attributes, stable: boolean): S {
+    let series = stable ? this.byAttributes.get(attributes) : undefined;
     if (series === undefined) {
-      series = this.create(labels);
-      series.otel = this.otel?.entry(key, attributes ?? labels);
-      this.series.set(key, series);
+      const labels = toLabels(attributes);
+      validateLabels(this.labelNames, labels);
+      const key = seriesKey(this.sortedLabelNames, labels);
+      series = this.series.get(key);
+      if (series === undefined) {
+        series =
+          this.cap === undefined || this.cap.admit(key)
+            ? this.newSeries(key, labels, attributes)
+            : (this.series.get(OVERFLOW_KEY) ??
+              this.newSeries(OVERFLOW_KEY, OVERFLOW_LABELS, OVERFLOW_ATTRIBUTES));
+      }
+      if (stable && !series.overflow) this.byAttributes.set(attributes, series);
     }
-    if (stable) this.byLabels.set(labels, series);
+    if (series.overflow) this.cap?.onOverflow();
+    return series;
+  }
+
+  private newSeries(key: string, labels: Labels, attributes: Attributes): S {
+    const series = this.create(labels);
+    series.otel = this.otel?.entry(key, attributes);
+    series.overflow = key === OVERFLOW_KEY;
+    this.series.set(key, series);
     return series;
   }
 
   reset(): void {
     this.series = new Map();
-    this.byLabels = new WeakMap();
+    this.byAttributes = new WeakMap();
   }
 }
 
-interface HistogramSeries {
-  labels: Labels;
-  otel: StreamEntry | undefined;
+interface HistogramSeries extends Series {
   /** Per-bucket counts (not cumulative); above the last bound only the count grows. */
   counts: Float64Array;
   sum: number;
@@ -130,8 +167,9 @@ export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
     readonly enableExemplars: boolean,
     registries: Registry[],
     otel?: OtelStream,
+    cap?: SeriesCap,
   ) {
-    super(name, help, labelNames, registries, otel);
+    super(name, help, labelNames, registries, otel, cap);
   }
 
   protected create(labels: Labels): HistogramSeries {
@@ -144,6 +182,7 @@ export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
     return {
       labels,
       otel: undefined,
+      overflow: false,
       counts: new Float64Array(this.buckets.length),
       sum: 0,
       count: 0,
@@ -151,16 +190,16 @@ export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
     };
   }
 
+  /** True when the value went to the overflow series. */
   observe(
-    labels: Labels,
+    attributes: Attributes,
     value: number,
     exemplar: Exemplar | undefined,
     stable: boolean,
-    attributes?: Attributes,
-  ): void {
+  ): boolean {
     // Checked before the series exists: a refused value creates no series, as in prom-client.
     if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
-    const series = this.seriesOf(labels, stable, attributes);
+    const series = this.seriesOf(attributes, stable);
     const bound = this.add(series, value);
     if (exemplar !== undefined && series.exemplars !== undefined) {
       series.exemplars[bound] = {
@@ -169,19 +208,16 @@ export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
         timestamp: Date.now() / 1000,
       };
     }
+    return series.overflow;
   }
 
   /** Many observations of one series (per-chunk timings): looked up once. */
-  observeMany(
-    labels: Labels,
-    values: readonly number[],
-    stable: boolean,
-    attributes?: Attributes,
-  ): void {
-    if (values.length === 0) return;
-    const series = this.seriesOf(labels, stable, attributes);
+  observeMany(attributes: Attributes, values: readonly number[], stable: boolean): boolean {
+    if (values.length === 0) return false;
+    const series = this.seriesOf(attributes, stable);
     // Non-finite values are skipped, as BulkHistogram always did for per-chunk timings.
     for (const value of values) if (Number.isFinite(value)) this.add(series, value);
+    return series.overflow;
   }
 
   /** Index of the bucket the value fell in, `buckets.length` for +Inf only. */
@@ -243,22 +279,21 @@ export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
   }
 }
 
-interface ValueSeries {
+interface ValueSeries extends Series {
   value: number;
-  labels: Labels;
-  otel: StreamEntry | undefined;
 }
 
 abstract class ValueMetric extends SeriesMetric<ValueSeries> {
   abstract readonly type: 'counter' | 'gauge';
 
   protected create(labels: Labels): ValueSeries {
-    return { value: 0, labels, otel: undefined };
+    return { value: 0, labels, otel: undefined, overflow: false };
   }
 
-  protected add(series: ValueSeries, value: number): void {
+  protected add(series: ValueSeries, value: number): boolean {
     series.value += value;
     if (series.otel !== undefined) this.otel!.record(series.otel, value, 0);
+    return series.overflow;
   }
 
   async get() {
@@ -275,20 +310,22 @@ abstract class ValueMetric extends SeriesMetric<ValueSeries> {
 export class SeriesCounter extends ValueMetric {
   readonly type = 'counter';
 
-  inc(labels: Labels, value: number, stable: boolean, attributes?: Attributes): void {
+  /** True when the value went to the overflow series. */
+  inc(attributes: Attributes, value: number, stable: boolean): boolean {
     // prom-client's checks; a refused value creates no series.
     if (value && !Number.isFinite(value))
       throw new TypeError(`Value is not a valid number: ${value}`);
     if (value < 0) throw new Error('It is not possible to decrease a counter');
-    this.add(this.seriesOf(labels, stable, attributes), value);
+    return this.add(this.seriesOf(attributes, stable), value);
   }
 }
 
 export class SeriesGauge extends ValueMetric {
   readonly type = 'gauge';
 
-  inc(labels: Labels, value: number, stable: boolean, attributes?: Attributes): void {
+  /** True when the value went to the overflow series. */
+  inc(attributes: Attributes, value: number, stable: boolean): boolean {
     if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
-    this.add(this.seriesOf(labels, stable, attributes), value);
+    return this.add(this.seriesOf(attributes, stable), value);
   }
 }

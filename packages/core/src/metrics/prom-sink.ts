@@ -9,6 +9,7 @@ import {
 } from './definitions';
 import { OtelStream } from './otel-stream';
 import { SeriesCounter, SeriesGauge, SeriesHistogram } from './prom-series';
+import { OVERFLOW_ATTRIBUTES, SeriesCap } from './series-limit';
 
 /** Every metric may get the one overflow series (see series-limit.ts). */
 const OVERFLOW_LABEL = prometheusLabel(ATTR.METRIC_OVERFLOW);
@@ -46,6 +47,8 @@ export class PromSink {
     extraRegistries: Registry[],
     definitions: Partial<Record<InstrumentKey, InstrumentDefinition>>,
     otelReaders = 0,
+    /** The series cap of every metric but llmeter's own counters (see series-limit.ts). */
+    cap?: { limit: number; onOverflow(metricName: string): void },
   ) {
     const registries = [registry, ...extraRegistries];
     for (const [key, def] of Object.entries(definitions) as [
@@ -59,69 +62,71 @@ export class PromSink {
       const otel =
         otelReaders > 0 && def.kind !== 'gauge' ? new OtelStream(def, otelReaders) : undefined;
       if (otel) this.streams.push(otel);
+      const seriesCap =
+        cap && def.selfTelemetry !== true
+          ? new SeriesCap(cap.limit, () => cap.onOverflow(def.name))
+          : undefined;
       let metric: PromMetric;
       if (def.kind === 'histogram') {
         const buckets = [...(def.buckets ?? [])];
         const exemplars = def.exemplars === true && def.bulk !== true;
-        metric = new SeriesHistogram(name, help, labelNames, buckets, exemplars, registries, otel);
+        metric = new SeriesHistogram(
+          name,
+          help,
+          labelNames,
+          buckets,
+          exemplars,
+          registries,
+          otel,
+          seriesCap,
+        );
       } else if (def.kind === 'counter') {
-        metric = new SeriesCounter(name, help, labelNames, registries, otel);
+        metric = new SeriesCounter(name, help, labelNames, registries, otel, seriesCap);
       } else {
-        metric = new SeriesGauge(name, help, labelNames, registries, otel);
+        metric = new SeriesGauge(name, help, labelNames, registries, otel, seriesCap);
       }
       this.metrics.set(key, metric);
     }
   }
 
-  /** Many observations of one label set (per-chunk timings): the series is found once. */
-  recordMany(key: InstrumentKey, values: readonly number[], attributes: Attributes): void {
+  /**
+   * Many observations of one label set (per-chunk timings): the series is found
+   * once. Returns the attributes they were recorded under (the overflow set past the cap).
+   */
+  recordMany(
+    key: InstrumentKey,
+    values: readonly number[],
+    attributes: Attributes,
+  ): Attributes | undefined {
     const metric = this.metrics.get(key);
-    if (!metric) return;
+    if (!metric) return undefined;
+    // Frozen sets are the recorder's shared ones: their series are found by identity.
     const stable = Object.isFrozen(attributes);
     if (metric instanceof SeriesHistogram) {
-      metric.observeMany(toLabels(attributes, stable), values, stable, attributes);
-      return;
+      const overflowed = metric.observeMany(attributes, values, stable);
+      return overflowed ? OVERFLOW_ATTRIBUTES : attributes;
     }
-    for (const value of values) this.record(key, value, attributes);
+    let recorded: Attributes | undefined;
+    for (const value of values) recorded = this.record(key, value, attributes);
+    return recorded;
   }
 
-  record(key: InstrumentKey, value: number, attributes: Attributes, exemplar?: Exemplar): void {
+  /** One observation; returns the attributes it was recorded under (the overflow set past the cap). */
+  record(
+    key: InstrumentKey,
+    value: number,
+    attributes: Attributes,
+    exemplar?: Exemplar,
+  ): Attributes | undefined {
     const metric = this.metrics.get(key);
-    if (!metric) return;
-    // Frozen sets are the recorder's shared ones: their labels and series are found by identity.
+    if (!metric) return undefined;
     const stable = Object.isFrozen(attributes);
-    const labels = toLabels(attributes, stable);
-    if (metric instanceof SeriesHistogram)
-      metric.observe(labels, value, exemplar, stable, attributes);
-    else metric.inc(labels, value, stable, attributes);
+    const overflowed =
+      metric instanceof SeriesHistogram
+        ? metric.observe(attributes, value, exemplar, stable)
+        : metric.inc(attributes, value, stable);
+    return overflowed ? OVERFLOW_ATTRIBUTES : attributes;
   }
-}
-
-/**
- * Labels of the frozen attribute sets the recorder reuses (recorder/series-attributes.ts),
- * by identity: renaming every key on every record was a visible part of a call's cost.
- * A frozen set cannot change, so its labels cannot go stale; other objects are converted each time.
- */
-const labelsOfFrozen = new WeakMap<Attributes, Record<string, string | number>>();
-
-function toLabels(attributes: Attributes, frozen: boolean): Record<string, string | number> {
-  if (!frozen) return buildLabels(attributes);
-  let labels = labelsOfFrozen.get(attributes);
-  if (labels === undefined) {
-    labels = buildLabels(attributes);
-    labelsOfFrozen.set(attributes, labels);
-  }
-  return labels;
-}
-
-function buildLabels(attributes: Attributes): Record<string, string | number> {
-  const labels: Record<string, string | number> = {};
-  for (const key in attributes) {
-    const value = attributes[key];
-    if (value === undefined || value === null) continue;
-    labels[prometheusLabel(key)] = typeof value === 'number' ? value : String(value);
-  }
-  return labels;
 }
 
 /** A registry prom-client accepts exemplar-carrying metrics in (rendering is ours: exposition.ts). */

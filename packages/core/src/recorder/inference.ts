@@ -97,7 +97,12 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     this.inputMessagesJson = deps.content.messages(start.inputMessages);
     if (!this.nested) {
       activeAgent(parent)?.countInferenceCall();
-      deps.metrics?.add('activeRequests', 1, this.series.active);
+      // A failing metrics sink must not cost the span: the operation goes on without it.
+      try {
+        deps.metrics?.record('activeRequests', 1, this.series.active);
+      } catch (error) {
+        reportInternalError('inference.start', error);
+      }
     }
     if (this.span.isRecording()) this.setStartDetails(start);
     this.forget = observed ? observeInference(observed, this).forget : undefined;
@@ -180,7 +185,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     this.ended = true;
     this.forget?.();
     try {
-      if (!this.nested) this.deps.metrics?.add('activeRequests', -1, this.series.active);
+      if (!this.nested) this.deps.metrics?.record('activeRequests', -1, this.series.active);
       const durationS = Math.max(0, endTime - this.startTime) / 1000;
       const cost = this.nested
         ? undefined
