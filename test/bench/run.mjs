@@ -9,6 +9,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startMockLLM } from '@llmeter/testing';
 import { renderResults } from './report.mjs';
+import { servingSection } from './serving.mjs';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -154,7 +155,10 @@ if (!QUICK) {
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  process.stderr.write('bench: the serving side (@llmeter/express)...\n');
+  const serving = await servingSection();
   appendix = [
+    serving,
     '## llmeter without the network, interleaved in one process',
     '',
     "`micro.cjs`: the openai 7 client answering from a canned in-memory `fetch`, plain and instrumented clients alternating in blocks inside one process, which cancels most of the machine's noise; the median over 15 rounds of the per-call difference. Same sinks as the llmeter row above.",

@@ -10,6 +10,9 @@ export const KIT: AdapterKit = {
 
 type Step = (...args: unknown[]) => unknown;
 
+/** The arguments of a plain `next()`, shared: `Reflect.apply` only reads them. */
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
 function own(target: object, key: string, value: Step): void {
   Object.defineProperty(target, key, {
     value,
@@ -36,10 +39,11 @@ export function observeGenerator(generator: unknown, observer: StreamObserver): 
   const ret = g.return;
   const thr = g.throw;
   if (typeof next !== 'function') return false;
-  own(generator, 'next', function observedNext(this: unknown, ...args: unknown[]) {
+  // One argument, not `...args` (a rest array and spread on every chunk): see core's ObservedIterator.
+  own(generator, 'next', function observedNext(this: unknown, value?: unknown) {
     let pending: unknown;
     try {
-      pending = Reflect.apply(next, this, args);
+      pending = Reflect.apply(next, this, value === undefined ? NO_ARGS : [value]);
     } catch (error) {
       observer.error(error);
       throw error;

@@ -17,14 +17,17 @@ class ObservedIterator<T> implements AsyncIterator<T> {
     private readonly observer: StreamObserver,
   ) {}
 
-  next(...args: [] | [unknown]): Promise<IteratorResult<T>> {
+  // One argument, not `...args`: the rest array and spread were ~0.1 µs of a
+  // chunk's ~0.3 µs in the adapter (cpu-prof, 774k chunks). `for await` calls next().
+  next(value?: unknown): Promise<IteratorResult<T>> {
     let pending: Promise<IteratorResult<T>>;
     try {
-      pending = this.inner.next(...args);
+      pending = value === undefined ? this.inner.next() : this.inner.next(value);
     } catch (error) {
       this.observer.error(error);
       throw error;
     }
+    // The one promise hop per chunk: the value is read where it resolves (~30 ns in isolation).
     return Promise.resolve(pending).then(this.observer.onResult, this.observer.onError);
   }
 

@@ -110,7 +110,8 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
 
   chunk(at?: number): void {
     if (this.ended) return;
-    const now = clean.finiteNumber(at) ?? performance.now();
+    const now =
+      at === undefined ? performance.now() : (clean.finiteNumber(at) ?? performance.now());
     if (this.firstChunkAt === undefined) this.firstChunkAt = now;
     else if (this.lastChunkAt !== undefined)
       this.chunkGapsS.push(Math.max(0, now - this.lastChunkAt) / 1000);

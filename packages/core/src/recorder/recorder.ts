@@ -47,6 +47,11 @@ export interface ServedRequest {
   errorType?: string;
 }
 
+/** A time a histogram takes: finite and not negative. */
+function isTiming(t: unknown): boolean {
+  return typeof t === 'number' && Number.isFinite(t) && t >= 0;
+}
+
 /**
  * The one entry point adapters and users describe operations to. It feeds
  * spans, OTel metrics, prom-client series and the log line, and never throws:
@@ -187,8 +192,12 @@ export class Recorder {
       if (errorType) return; // token timings describe successful requests only
       const ttft = clean.finiteNumber(request.timeToFirstTokenS);
       if (ttft !== undefined && ttft >= 0) metrics?.record('serverTimeToFirstToken', ttft, attrs);
-      for (const t of request.timePerOutputTokenS ?? []) {
-        if (Number.isFinite(t) && t >= 0) metrics?.record('serverTimePerOutputToken', t, attrs);
+      const perToken = request.timePerOutputTokenS;
+      if (Array.isArray(perToken) && perToken.length > 0) {
+        // One recordMany per request, not a record per token: the cardinality check and
+        // the series lookup ran once per streamed chunk (~1.5 µs of 4.2, serving.mjs profile).
+        const valid = perToken.every(isTiming) ? perToken : perToken.filter(isTiming);
+        metrics?.recordMany('serverTimePerOutputToken', valid, attrs);
       }
     });
   }

@@ -14,6 +14,10 @@ import type { Surface } from './surface';
 
 /** `openai.response.*` attributes of a chat completion or chunk. */
 export function responseAttributes(r: Json): Json | undefined {
+  // A stream reads this on every chunk until one has them: most have neither,
+  // and this check is free where two cross-bundle str() calls were ~80 ns a chunk.
+  if (typeof r.service_tier !== 'string' && typeof r.system_fingerprint !== 'string')
+    return undefined;
   const tier = str(r.service_tier);
   const fingerprint = str(r.system_fingerprint);
   if (!tier && !fingerprint) return undefined;
