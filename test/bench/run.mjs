@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startMockLLM } from '@llmeter/testing';
+import { layeredAppendix } from './layers.mjs';
 import { renderResults } from './report.mjs';
 
 const args = process.argv.slice(2);
@@ -170,6 +171,8 @@ if (!QUICK) {
     costs.stdout.trim(),
     '',
   ].join('\n');
+  // The layered breakdown and the profiles (layers.mjs, its own mock): ~3–5 min.
+  appendix += `\n${await layeredAppendix((m) => process.stderr.write(`bench: ${m}\n`))}`;
 }
 const markdown = renderResults(results, info, { quick: QUICK, appendix });
 process.stdout.write(`${markdown}\n`);
