@@ -28,7 +28,7 @@ const PROFILE_LOADS = [
   ['concurrent', 'concurrency 64'],
 ];
 /** Interleaved rounds: every process runs one block of each load per round. */
-const ROUNDS = Number(process.env.LAYERS_ROUNDS) || 5;
+const ROUNDS = Number(process.env.LAYERS_ROUNDS) || 4;
 const PKG = 'openai';
 
 /** One variant.cjs process in `layers` mode; `next()` resolves with its next message. */

@@ -171,7 +171,7 @@ if (!QUICK) {
     costs.stdout.trim(),
     '',
   ].join('\n');
-  // The layered breakdown and the profiles (layers.mjs, its own mock): ~3–5 min.
+  // The layered breakdown and the profiles (layers.mjs, its own mock): 2–6 min.
   appendix += `\n${await layeredAppendix((m) => process.stderr.write(`bench: ${m}\n`))}`;
 }
 const markdown = renderResults(results, info, { quick: QUICK, appendix });

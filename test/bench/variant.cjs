@@ -14,7 +14,7 @@ const QUICK = mode === 'quick';
 const LAYERS = mode === 'layers';
 
 const SIZES = LAYERS
-  ? { rounds: 5, warmup: 2000, sequential: 2000, concurrent: 4000 }
+  ? { warmup: 2000, sequential: 2000, concurrent: 3000 }
   : QUICK
     ? {
         rounds: 1,
