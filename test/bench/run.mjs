@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startMockLLM } from '@llmeter/testing';
+import { layeredAppendix } from './layers.mjs';
 import { renderResults } from './report.mjs';
 import { servingSection } from './serving.mjs';
 
@@ -174,6 +175,8 @@ if (!QUICK) {
     costs.stdout.trim(),
     '',
   ].join('\n');
+  // The layered breakdown and the profiles (layers.mjs, its own mock): 2–6 min.
+  appendix += `\n${await layeredAppendix((m) => process.stderr.write(`bench: ${m}\n`))}`;
 }
 if (!QUICK) {
   // Setup + openai load (setup.mjs): fresh processes, about 30 s.

@@ -1,35 +1,41 @@
 // One variant in its own process:
-// `node --expose-gc variant.cjs <variant> <openai package> <full|quick> [heap|noheap]`.
+// `node --expose-gc variant.cjs <variant> <openai package> <full|quick|layers> [heap|noheap]`.
 // Runs the workload against the mock server at MOCK_URL and sends the figures to the parent.
+// `layers` (layers.mjs): non-streamed calls only, block by block on the parent's
+// request, with the garbage collector's share of each block.
 'use strict';
 
+const v8 = require('node:v8');
 const { VARIANTS } = require('./variants.cjs');
 
 const [variantName, pkg, mode, heapMode] = process.argv.slice(2);
 const HEAP = heapMode !== 'noheap';
 const QUICK = mode === 'quick';
+const LAYERS = mode === 'layers';
 
-const SIZES = QUICK
-  ? {
-      rounds: 1,
-      warmup: 200,
-      sequential: 300,
-      concurrent: 1000,
-      streams32: 40,
-      streams256: 10,
-      heapCalls: 4000,
-      heapSegments: 4,
-    }
-  : {
-      rounds: 5,
-      warmup: 2000,
-      sequential: 1500,
-      concurrent: 6000,
-      streams32: 200,
-      streams256: 50,
-      heapCalls: 100_000,
-      heapSegments: 10,
-    };
+const SIZES = LAYERS
+  ? { warmup: 2000, sequential: 2000, concurrent: 3000 }
+  : QUICK
+    ? {
+        rounds: 1,
+        warmup: 200,
+        sequential: 300,
+        concurrent: 1000,
+        streams32: 40,
+        streams256: 10,
+        heapCalls: 4000,
+        heapSegments: 4,
+      }
+    : {
+        rounds: 5,
+        warmup: 2000,
+        sequential: 1500,
+        concurrent: 6000,
+        streams32: 200,
+        streams256: 50,
+        heapCalls: 100_000,
+        heapSegments: 10,
+      };
 const CONCURRENCY = 64;
 const BODY = {
   model: 'gpt-4o-mini',
@@ -70,12 +76,36 @@ function gc() {
 
 async function measure(fn) {
   gc();
+  const profiler = LAYERS ? new v8.GCProfiler() : undefined;
+  const used0 = process.memoryUsage().heapUsed;
+  profiler?.start();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const value = await fn();
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { cpuUs: cpu.user + cpu.system, wallMs, value };
+  const gcStats = profiler && gcSummary(profiler.stop(), process.memoryUsage().heapUsed - used0);
+  return { cpuUs: cpu.user + cpu.system, wallMs, value, gc: gcStats };
+}
+
+/**
+ * What the collector did in a block: main-thread pause time (µs) and count by
+ * kind, and the bytes allocated: what the collections freed plus what the
+ * heap grew by (so a block with no collection still counts its allocations).
+ */
+function gcSummary({ statistics }, heapGrowth) {
+  const out = { allocatedBytes: heapGrowth, promotedBytes: 0, pauseUs: 0, count: {}, us: {} };
+  for (const s of statistics) {
+    const before = s.beforeGC.heapStatistics.usedHeapSize;
+    out.allocatedBytes += before - s.afterGC.heapStatistics.usedHeapSize;
+    const old = (x) =>
+      x.heapSpaceStatistics.find((sp) => sp.spaceName === 'old_space')?.spaceUsedSize ?? 0;
+    if (s.gcType === 'Scavenge') out.promotedBytes += Math.max(0, old(s.afterGC) - old(s.beforeGC));
+    out.pauseUs += s.cost;
+    out.count[s.gcType] = (out.count[s.gcType] ?? 0) + 1;
+    out.us[s.gcType] = (out.us[s.gcType] ?? 0) + s.cost;
+  }
+  return out;
 }
 
 /** CPU figures take the best round: interference from other processes only ever adds CPU time. */
@@ -107,6 +137,7 @@ async function main() {
   const client = variant.makeClient();
 
   await sequential(client, SIZES.warmup);
+  if (LAYERS) return serveBlocks(variant, client);
   await streams(client, 20, 32);
 
   const seq = await rounds(() => sequential(client, SIZES.sequential));
@@ -156,6 +187,31 @@ async function main() {
   };
   await variant.shutdown();
   process.send(result, () => process.exit(0));
+}
+
+/**
+ * `layers` mode: the parent interleaves blocks of every process it runs, so
+ * drift in the machine's load hits all alike. It asks for a block by load
+ * (`{ load }`) and gets its figures; `{ done: true }` ends the process with
+ * the telemetry counts. Each block's window (monotonic µs, the clock of
+ * --cpu-prof timestamps) lets a profile be cut to the measured calls.
+ */
+function serveBlocks(variant, client) {
+  const loads = { sequential, concurrent };
+  process.on('message', async (message) => {
+    if (message.done) {
+      const telemetry = await variant.telemetry();
+      await variant.shutdown();
+      process.send({ telemetry }, () => process.exit(0));
+      return;
+    }
+    const calls = SIZES[message.load];
+    const startUs = Number(process.hrtime.bigint() / 1000n);
+    const m = await measure(() => loads[message.load](client, calls));
+    const endUs = Number(process.hrtime.bigint() / 1000n);
+    process.send({ load: message.load, calls, startUs, endUs, ...m });
+  });
+  process.send({ ready: true, sizes: SIZES });
 }
 
 main().catch((error) => {

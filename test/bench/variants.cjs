@@ -17,8 +17,16 @@ function clientFactory(OpenAI) {
     });
 }
 
-function llmeterVariant(pkg, logLine) {
-  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace');
+/**
+ * llmeter with the sinks named on: `spans` through a batch processor (off:
+ * sampled out, so no span is recorded), `otelMetrics` through a periodic
+ * reader, the `logLine`; the `/metrics` series are always on.
+ */
+function llmeterVariant(
+  pkg,
+  { spans: withSpans = true, otelMetrics = true, logLine = false } = {},
+) {
+  const { AlwaysOffSampler, BatchSpanProcessor } = require('@opentelemetry/sdk-trace');
   const { PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
   const { init } = require('@llmeter/core');
   const { renderMetrics } = require('@llmeter/core/internal');
@@ -32,13 +40,16 @@ function llmeterVariant(pkg, logLine) {
     handleSignals: false,
     internalLogLevel: 'error',
     logger: logLine ? undefined : false,
-    spanProcessors: [new BatchSpanProcessor({ exporter: spans })],
-    metricReaders: [
-      new PeriodicExportingMetricReader({
-        exporter: metrics,
-        exportIntervalMillis: METRIC_INTERVAL_MS,
-      }),
-    ],
+    sampler: withSpans ? undefined : new AlwaysOffSampler(),
+    spanProcessors: withSpans ? [new BatchSpanProcessor({ exporter: spans })] : [],
+    metricReaders: otelMetrics
+      ? [
+          new PeriodicExportingMetricReader({
+            exporter: metrics,
+            exportIntervalMillis: METRIC_INTERVAL_MS,
+          }),
+        ]
+      : [],
   });
   const { OpenAI } = require(pkg);
   const make = clientFactory(OpenAI);
@@ -73,12 +84,55 @@ const VARIANTS = {
    * replaced), prom-client series for /metrics. No log line.
    */
   llmeter(pkg) {
-    return llmeterVariant(pkg, false);
+    return llmeterVariant(pkg);
   },
 
   /** llmeter as init() starts it by default: the above plus the llm_call_completed log line (stdout → /dev/null here). */
   'llmeter+log'(pkg) {
-    return llmeterVariant(pkg, true);
+    return llmeterVariant(pkg, { logLine: true });
+  },
+
+  // The layers of layers.mjs: each turns on one more piece of llmeter.
+
+  /** `init()` alone: context manager, tracer provider, recorder; no adapter, so no call is seen. */
+  'layer:init'(pkg) {
+    const { init } = require('@llmeter/core');
+    const llmeter = init({
+      serviceName: 'bench',
+      tracesExporter: ['none'],
+      metricsExporter: ['none'],
+      handleSignals: false,
+      internalLogLevel: 'error',
+      logger: false,
+    });
+    const { OpenAI } = require(pkg);
+    return {
+      makeClient: clientFactory(OpenAI),
+      telemetry: async () => ({}),
+      shutdown: () => llmeter.shutdown(),
+    };
+  },
+
+  /** `instrumentOpenAI` with no `init()`: the wrapper over a no-op recorder. */
+  'layer:adapter'(pkg) {
+    const { OpenAI } = require(pkg);
+    const { instrumentOpenAI } = require('@llmeter/openai');
+    const make = clientFactory(OpenAI);
+    return {
+      makeClient: () => instrumentOpenAI(make()),
+      telemetry: async () => ({}),
+      shutdown: async () => {},
+    };
+  },
+
+  /** `init()` + adapter, `/metrics` only: spans sampled out, no OTel metric reader, no log line. */
+  'layer:prom'(pkg) {
+    return llmeterVariant(pkg, { spans: false, otelMetrics: false });
+  },
+
+  /** The above + spans through a batch processor. */
+  'layer:spans'(pkg) {
+    return llmeterVariant(pkg, { otelMetrics: false });
   },
 
   /** @opentelemetry/instrumentation-openai (opentelemetry-js-contrib): spans and its GenAI metrics. */
