@@ -1,5 +1,5 @@
 import { warnOnce } from './internal-log';
-import { scrubbed } from './secrets';
+import { scrubbed, scrubbedName } from './secrets';
 import type { Usage } from './types';
 
 /** Longest model, tool, agent or server name kept (metric labels must stay bounded). */
@@ -10,12 +10,12 @@ const MAX_TOKEN_COUNT = 2 ** 40;
 /**
  * A bounded, scrubbed string, or undefined for anything that is not a
  * non-empty string. Names come from requests and responses too (a response
- * model, an id) and become span attributes and metric labels; the scrubber
- * costs a fraction of a microsecond on a name without a credential shape.
+ * model, an id) and become span attributes and metric labels; scrubbed once
+ * per distinct name (see scrubbedName).
  */
 export function name(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return undefined;
-  return scrubbed(value, MAX_NAME_LENGTH);
+  return scrubbedName(value, MAX_NAME_LENGTH);
 }
 
 export function finiteNumber(value: unknown): number | undefined {

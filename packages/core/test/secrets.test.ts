@@ -3,6 +3,7 @@ import {
   REDACTED,
   registerSecret,
   scrubbed,
+  scrubbedName,
   scrubSecrets,
   setSecretPatterns,
 } from '../src/secrets';
@@ -105,5 +106,18 @@ describe('setSecretPatterns: the application adds its own shapes', () => {
     expect(scrubSecrets('ACME-123456 and internal_token')).toBe(`${REDACTED} and ${REDACTED}`);
     setSecretPatterns([]);
     expect(scrubSecrets('acme-123456')).toBe('acme-123456');
+  });
+});
+
+describe('scrubbedName: names are scrubbed once, and again when the secrets change', () => {
+  it('forgets what it remembered when a pattern or a secret is added', () => {
+    const name = 'acme-model-internalcode-7';
+    expect(scrubbedName(name, 256)).toBe(name);
+    setSecretPatterns(['internalcode']);
+    expect(scrubbedName(name, 256)).toBe(`acme-model-${REDACTED}-7`);
+    setSecretPatterns([]);
+    expect(scrubbedName(name, 256)).toBe(name);
+    registerSecret('model-internalcode');
+    expect(scrubbedName(name, 256)).toBe(`acme-${REDACTED}-7`);
   });
 });
