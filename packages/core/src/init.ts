@@ -26,7 +26,7 @@ import {
   type MetricsHandlerOptions,
   type MetricsRequestHandler,
 } from './prometheus/handler';
-import { promClient, Registry } from './prometheus/prom-client';
+import { collectProcessMetrics, loadPushgateway, Registry } from './prometheus/prom-client';
 import { startMetricsServer } from './prometheus/server';
 import { NOOP_RECORDER, Recorder } from './recorder/recorder';
 import { buildResource, visibleGpuUuids } from './resource';
@@ -138,7 +138,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
   );
   self.attach(metrics);
   registerGpuInfo(visibleGpuUuids(), promRegistry, appRegistries, otelMetrics.meter);
-  if (options.processMetrics) promClient().collectDefaultMetrics({ register: promRegistry });
+  if (options.processMetrics) collectProcessMetrics(promRegistry);
 
   const logger =
     options.logger ||
@@ -217,7 +217,8 @@ async function push(
 ) {
   // The Pushgateway takes the Prometheus text format; render it ourselves (see exposition.ts).
   const textView = { metrics: () => renderMetrics([registry], false) } as unknown as Registry;
-  const gateway = new (promClient().Pushgateway)(url, { timeout: 5000 }, textView);
+  const Pushgateway = await loadPushgateway();
+  const gateway = new Pushgateway(url, { timeout: 5000 }, textView);
   const job = String(resource.attributes['service.name'] ?? 'llmeter');
   const instance = String(resource.attributes['service.instance.id'] ?? '');
   await gateway.pushAdd({ jobName: job, groupings: instance ? { instance } : {} });

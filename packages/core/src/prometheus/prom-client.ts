@@ -1,7 +1,9 @@
+/// <reference path="./prom-client-lib.d.ts" />
 import { createRequire } from 'node:module';
 import type * as PromClientIndex from 'prom-client';
 import GaugeClass from 'prom-client/lib/gauge.js';
 import RegistryClass from 'prom-client/lib/registry.js';
+import { reportInternalError } from '../internal-log';
 
 /**
  * prom-client's classes that every init() uses, loaded without its index: the
@@ -18,10 +20,22 @@ export type Registry<
 > = PromClientIndex.Registry<T>;
 
 /**
- * All of prom-client, for what init() uses only when configured (process
- * metrics, the Pushgateway). `__filename` is CommonJS's own, and tsup's shim in
- * the ES module build (tsup.config.ts).
+ * prom-client's process metrics on `registry`, loaded now, synchronously, as
+ * init() registered them before: only some services turn them on. A bundle
+ * that leaves prom-client out gets no process metrics and an internal error
+ * log, never a throw. `__filename` is CommonJS's own, and tsup's shim in the ES
+ * module build (tsup.config.ts).
  */
-export function promClient(): typeof PromClientIndex {
-  return createRequire(__filename)('prom-client');
+export function collectProcessMetrics(registry: Registry): void {
+  try {
+    const index: typeof PromClientIndex = createRequire(__filename)('prom-client');
+    index.collectDefaultMetrics({ register: registry });
+  } catch (error) {
+    reportInternalError('prometheus.processMetrics', error);
+  }
+}
+
+/** prom-client's Pushgateway, loaded when it is used (at shutdown). */
+export async function loadPushgateway(): Promise<typeof PromClientIndex.Pushgateway> {
+  return (await import('prom-client')).Pushgateway;
 }
