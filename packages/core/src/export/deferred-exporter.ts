@@ -13,7 +13,7 @@ export interface Exporter<Batch> {
  * An exporter that loads the real one at its first export, not at init(): the
  * OTLP exporters are a large part of a service's start-up (test/bench/setup.mjs:
  * OTLP/gRPC traces with @grpc/grpc-js ~17 ms, OTLP/HTTP protobuf metrics
- * ~25 ms), spent once, later, only by a process that has something to send. A
+ * ~13 ms), spent once, later, only by a process that has something to send. A
  * shutdown before any export loads nothing.
  */
 export function deferredExporter<Batch>(
