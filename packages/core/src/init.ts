@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import type { Meter, Tracer } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
-import { collectDefaultMetrics, Pushgateway, Registry } from 'prom-client';
 import { type ResolvedConfig, resolveConfig } from './config';
 import { ContentPolicy } from './content';
 import { PriceBook } from './cost/price-book';
@@ -26,6 +25,7 @@ import {
   type MetricsHandlerOptions,
   type MetricsRequestHandler,
 } from './prometheus/handler';
+import { collectProcessMetrics, loadPushgateway, Registry } from './prometheus/prom-client';
 import { startMetricsServer } from './prometheus/server';
 import { NOOP_RECORDER, Recorder } from './recorder/recorder';
 import { buildResource, visibleGpuUuids } from './resource';
@@ -137,7 +137,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
   );
   self.attach(metrics);
   registerGpuInfo(visibleGpuUuids(), promRegistry, appRegistries, otelMetrics.meter);
-  if (options.processMetrics) collectDefaultMetrics({ register: promRegistry });
+  if (options.processMetrics) collectProcessMetrics(promRegistry);
 
   const stdout = options.logger
     ? undefined
@@ -215,6 +215,7 @@ async function push(
 ) {
   // The Pushgateway takes the Prometheus text format; render it ourselves (see exposition.ts).
   const textView = { metrics: () => renderMetrics([registry], false) } as unknown as Registry;
+  const Pushgateway = await loadPushgateway();
   const gateway = new Pushgateway(url, { timeout: 5000 }, textView);
   const job = String(resource.attributes['service.name'] ?? 'llmeter');
   const instance = String(resource.attributes['service.instance.id'] ?? '');

@@ -1,7 +1,7 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { deferredSpanExporter } from '../src/export/deferred-exporter';
+import { deferredExporter } from '../src/export/deferred-exporter';
 import { internalLogger, resetReported } from '../src/internal-log';
 
 const SPANS = [{ name: 'chat' }] as unknown as ReadableSpan[];
@@ -27,11 +27,11 @@ afterEach(() => {
   resetReported();
 });
 
-describe('deferredSpanExporter', () => {
+describe('deferredExporter', () => {
   it('loads nothing until the first export, then loads once and forwards everything', async () => {
     const { exporter, exported } = recordingExporter();
     const load = vi.fn(async () => exporter);
-    const deferred = deferredSpanExporter(load);
+    const deferred = deferredExporter('traces', load);
     await deferred.forceFlush?.();
     expect(load).not.toHaveBeenCalled();
 
@@ -47,13 +47,13 @@ describe('deferredSpanExporter', () => {
 
   it('shuts down without loading when nothing was exported', async () => {
     const load = vi.fn(async () => recordingExporter().exporter);
-    await deferredSpanExporter(load).shutdown();
+    await deferredExporter('traces', load).shutdown();
     expect(load).not.toHaveBeenCalled();
   });
 
   it('fails the export, never throws, and reports once when the exporter cannot load', async () => {
     const error = vi.spyOn(internalLogger(), 'error').mockImplementation(() => {});
-    const deferred = deferredSpanExporter(async () => {
+    const deferred = deferredExporter('traces', async () => {
       throw new Error('Cannot find module @grpc/grpc-js');
     });
     expect((await exportOnce(deferred)).code).toBe(ExportResultCode.FAILED);
@@ -70,7 +70,7 @@ describe('deferredSpanExporter', () => {
       },
       shutdown: async () => {},
     };
-    const result = await exportOnce(deferredSpanExporter(async () => throwing));
+    const result = await exportOnce(deferredExporter('traces', async () => throwing));
     expect(result.code).toBe(ExportResultCode.FAILED);
     expect(result.error?.message).toBe('boom');
   });

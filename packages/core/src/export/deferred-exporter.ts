@@ -1,28 +1,39 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { reportInternalError } from '../internal-log';
+import type { Signal } from './self-telemetry';
+
+/** What a span exporter and a push metric exporter have in common. */
+export interface Exporter<Batch> {
+  export(batch: Batch, done: (result: ExportResult) => void): void;
+  forceFlush?(): Promise<void>;
+  shutdown(): Promise<void>;
+}
 
 /**
- * A span exporter that loads the real one at its first export, not at init():
- * the OTLP/gRPC exporter and @grpc/grpc-js are about 17 ms of a service's
- * start-up (test/bench/setup.mjs), spent once, later, only by a process that
- * has spans to send. A shutdown before any export loads nothing.
+ * An exporter that loads the real one at its first export, not at init(): the
+ * OTLP exporters are a large part of a service's start-up (test/bench/setup.mjs:
+ * OTLP/gRPC traces with @grpc/grpc-js ~17 ms, OTLP/HTTP protobuf metrics
+ * ~13 ms), spent once, later, only by a process that has something to send. A
+ * shutdown before any export loads nothing.
  */
-export function deferredSpanExporter(load: () => Promise<SpanExporter>): SpanExporter {
-  let loading: Promise<SpanExporter | undefined> | undefined;
+export function deferredExporter<Batch>(
+  signal: Signal,
+  load: () => Promise<Exporter<Batch>>,
+): Required<Exporter<Batch>> {
+  let loading: Promise<Exporter<Batch> | undefined> | undefined;
   const loaded = () => {
     loading ??= load().catch((error: unknown) => {
-      reportInternalError('traces.exporter', error);
+      reportInternalError(`${signal}.exporter`, error);
       return undefined;
     });
     return loading;
   };
   return {
-    export(spans: ReadableSpan[], done: (result: ExportResult) => void) {
+    export(batch: Batch, done: (result: ExportResult) => void) {
       loaded().then((exporter) => {
         try {
-          if (!exporter) throw new Error('span exporter not loaded');
-          exporter.export(spans, done);
+          if (!exporter) throw new Error(`${signal} exporter not loaded`);
+          exporter.export(batch, done);
         } catch (error) {
           done({ code: ExportResultCode.FAILED, error: error as Error });
         }

@@ -1,6 +1,4 @@
 import type { Meter } from '@opentelemetry/api';
-import { AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import type { Resource } from '@opentelemetry/resources';
 import {
   type CollectionResult,
@@ -16,7 +14,8 @@ import { INSTRUMENTATION_SCOPE } from '../constants';
 import type { OtelStream } from '../metrics/otel-stream';
 import { ReaderView } from '../metrics/otel-view';
 import { LLMETER_VERSION } from '../resource';
-import type { LLMeterOptions, Temporality } from '../types';
+import type { LLMeterOptions } from '../types';
+import { otlpMetricExporter } from './otlp-metric-exporter';
 import { countingMetricExporter, type SelfTelemetry } from './self-telemetry';
 
 export interface MetricPipeline {
@@ -34,12 +33,6 @@ export interface MetricPipeline {
   forceFlush(): Promise<unknown>;
   shutdown(): Promise<unknown>;
 }
-
-const TEMPORALITY: Record<Temporality, AggregationTemporalityPreference> = {
-  delta: AggregationTemporalityPreference.DELTA,
-  cumulative: AggregationTemporalityPreference.CUMULATIVE,
-  lowmemory: AggregationTemporalityPreference.LOWMEMORY,
-};
 
 /**
  * Stands in for a reader inside llmeter's MeterProvider, with the reader's own
@@ -133,15 +126,7 @@ function buildReaders(
   if (config.metricsExporter.includes('otlp')) {
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: countingMetricExporter(
-          new OTLPMetricExporter({
-            url: config.otlpMetricsEndpoint,
-            headers: config.otlpMetricsHeaders,
-            timeoutMillis: config.otlpMetricsTimeoutMs,
-            temporalityPreference: TEMPORALITY[config.metricsTemporality],
-          }),
-          self,
-        ),
+        exporter: countingMetricExporter(otlpMetricExporter(config), self),
         exportIntervalMillis: interval,
         exportTimeoutMillis: Math.min(config.otlpMetricsTimeoutMs, interval),
       }),

@@ -9,6 +9,7 @@ import type { Resource } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
+  type ReadableSpan,
   type SpanExporter,
   type SpanProcessor,
   TracerProvider,
@@ -20,7 +21,7 @@ import { hasGlobal, type OtelGlobal } from '../globals';
 import { infoOnce } from '../internal-log';
 import { LLMETER_VERSION } from '../resource';
 import type { LLMeterOptions } from '../types';
-import { deferredSpanExporter } from './deferred-exporter';
+import { deferredExporter } from './deferred-exporter';
 import { countingSpanExporter, queueDropListener, type SelfTelemetry } from './self-telemetry';
 
 export interface TracePipeline {
@@ -95,7 +96,7 @@ export function setUpTraces(
 
 /** OTLP/gRPC, loaded at the first export (see deferred-exporter.ts). */
 function otlpExporter(config: ResolvedConfig): SpanExporter {
-  return deferredSpanExporter(async () => {
+  return deferredExporter<ReadableSpan[]>('traces', async () => {
     const [{ Metadata }, { OTLPTraceExporter }] = await Promise.all([
       import('@grpc/grpc-js'),
       import('@opentelemetry/exporter-trace-otlp-grpc'),

@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
-import { Registry, type RegistryContentType } from 'prom-client';
+import type { RegistryContentType } from 'prom-client';
 import { ATTR } from '../constants';
+import { Registry } from '../prometheus/prom-client';
 import {
   type InstrumentDefinition,
   type InstrumentKey,

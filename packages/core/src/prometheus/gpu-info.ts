@@ -1,8 +1,8 @@
 import type { Meter } from '@opentelemetry/api';
-import { Gauge, type Registry } from 'prom-client';
 import { METRIC } from '../constants';
 import { GPU_INFO_PROM_NAME } from '../metrics/definitions';
 import { markOwned, registerInAppRegistry } from '../metrics/registration';
+import { Gauge, type Registry } from './prom-client';
 
 /**
  * `llmeter_gpu_info{UUID="GPU-…"} 1` per GPU allocated to this pod, so PromQL
