@@ -8,9 +8,10 @@ export default defineConfig({
   clean: true,
   target: 'node22',
   platform: 'node',
-  // CommonJS too: otherwise index.cjs and internal.cjs each bundle all of core, and an
-  // adapter that loads both (every adapter does) loads and runs core twice (~5-8 ms).
-  splitting: true,
+  // Not `splitting: true`: for CommonJS, tsup then converts esbuild's ESM output with
+  // sucrase, which turns every `?.` and `??` into helper calls that allocate an array and
+  // closures each time (83 in core's hot code). So index.cjs and internal.cjs each bundle
+  // core (about 3 ms more to require internal.cjs; state is shared through globalThis).
   // `__filename` in the ES module build (prometheus/prom-client.ts's createRequire).
   shims: true,
   // Deferred loads (`import()`, e.g. the OTLP/gRPC exporter) become `require()` in the CommonJS
