@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ResponseObserver } from '../src/serving/response-observer';
-import { payloadFacts, SseParser } from '../src/serving/sse-observer';
+import { payloadFacts, quickContent, SseParser } from '../src/serving/sse-observer';
 import { timePerOutputToken } from '../src/serving/token-timing';
 
 function parse(writes: string[]) {
@@ -66,6 +66,49 @@ describe('payloadFacts', () => {
       payloadFacts({ error: { type: 'x', code: 'sk-proj-abcdefghijklmnopqrstuvwx' } }).errorType,
     ).toBe('_OTHER');
     expect(payloadFacts(null)).toEqual({ content: false });
+  });
+});
+
+describe('quickContent', () => {
+  const chunk = (delta: unknown, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      id: 'c',
+      model: 'm',
+      choices: [{ index: 0, delta, finish_reason: null }],
+      ...extra,
+    });
+  const cases = [
+    chunk({ content: ' tok' }),
+    chunk({ content: '' }),
+    chunk({ content: null }),
+    chunk({ role: 'assistant' }),
+    chunk({ content: 'say \\"content\\":\\"x\\" here' }),
+    chunk({ content: '"content":""' }),
+    chunk({ reasoning_content: 'hm' }),
+    chunk({ reasoning: '' }),
+    chunk({ refusal: 'no' }),
+    chunk({ tool_calls: [] }),
+    chunk({ tool_calls: [{ index: 0, function: { arguments: '{' } }] }),
+    chunk({ content: [{ type: 'text', text: 'a' }] }),
+    chunk({ content: [] }),
+    chunk({}, { logprobs: { content: [{ token: 'a' }] } }),
+    chunk({ content: 'x' }, { logprobs: null }),
+    chunk({ content: 'x' }, { usage: { completion_tokens: 3 } }),
+    chunk({}, { error: { type: 'server_error' } }),
+    JSON.stringify({ model: 'm', choices: [{ text: 'legacy' }] }),
+    JSON.stringify({ model: 'm', choices: [{ text: '' }] }),
+    JSON.stringify({ model: 'm', choices: [{ delta: { content: 'spaced' } }] }, null, 2),
+    JSON.stringify({ model: 'm', choices: [{ delta: { content: 5 } }] }),
+  ];
+  it('answers as payloadFacts would, or leaves the event to the parser', () => {
+    let answered = 0;
+    for (const data of cases) {
+      const quick = quickContent(data);
+      if (quick === undefined) continue;
+      answered++;
+      expect(quick, data).toBe(payloadFacts(JSON.parse(data)).content);
+    }
+    expect(answered).toBeGreaterThan(12);
   });
 });
 

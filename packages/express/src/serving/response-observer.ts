@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { MAX_OBSERVED_BODY_CHARS, MAX_TOKEN_OBSERVATIONS } from '../constants';
-import { type PayloadFacts, payloadFacts, SseParser } from './sse-observer';
+import { type PayloadFacts, payloadFacts, quickContent, SseParser } from './sse-observer';
 
 type Mode = 'unknown' | 'sse' | 'json' | 'off';
 
@@ -40,6 +40,8 @@ export class ResponseObserver {
   private sse: SseParser | undefined;
   private body = '';
   private now = 0;
+  /** `"model":"<the response model>"` as the events write it, once known. */
+  private modelField: string | undefined;
   private readonly result: ObservedResponse = { streamed: false, contentEvents: 0, gapsMs: [] };
 
   constructor(private readonly hints: ResponseHints) {}
@@ -115,14 +117,23 @@ export class ResponseObserver {
 
   private event(data: string): void {
     if (data === '[DONE]') return;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(data);
-    } catch {
-      return; // not an OpenAI-style event; nothing to learn from it
+    // Once the model is known, an event naming no other model only says whether it
+    // carries content (see quickContent); anything else is parsed.
+    const model = this.modelField;
+    let content =
+      model !== undefined && (data.includes(model) || !data.includes('"model"'))
+        ? quickContent(data)
+        : undefined;
+    if (content === undefined) {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(data);
+      } catch {
+        return; // not an OpenAI-style event; nothing to learn from it
+      }
+      content = this.take(payload).content;
     }
-    const facts = this.take(payload);
-    if (!facts.content) return;
+    if (!content) return;
     const r = this.result;
     if (r.firstContentAt === undefined) {
       r.firstContentAt = this.now;
@@ -135,7 +146,10 @@ export class ResponseObserver {
 
   private take(payload: unknown): PayloadFacts {
     const facts = payloadFacts(payload);
-    if (facts.model !== undefined) this.result.responseModel = facts.model;
+    if (facts.model !== undefined) {
+      this.result.responseModel = facts.model;
+      this.modelField = `"model":${JSON.stringify(facts.model)}`;
+    }
     if (facts.completionTokens !== undefined) this.result.completionTokens = facts.completionTokens;
     if (facts.errorType !== undefined) this.result.errorType = facts.errorType;
     return facts;

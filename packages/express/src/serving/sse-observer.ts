@@ -27,8 +27,18 @@ export class SseParser {
 
   push(text: string): void {
     if (this.overflow) return;
-    const buf = this.pending + text;
+    const buf = this.pending.length === 0 ? text : this.pending + text;
     let start = 0;
+    if (buf.indexOf('\r') === -1) {
+      // LF only, what servers write: indexOf finds line ends several times faster than
+      // a loop over every character (a visible part of the per-chunk cost).
+      for (let i = buf.indexOf('\n'); i !== -1; i = buf.indexOf('\n', start)) {
+        this.line(buf.slice(start, i));
+        start = i + 1;
+      }
+      this.keep(buf, start);
+      return;
+    }
     for (let i = 0; i < buf.length; i++) {
       const c = buf.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
@@ -44,6 +54,11 @@ export class SseParser {
       this.line(buf.slice(start, i));
       start = i + 1;
     }
+    this.keep(buf, start);
+  }
+
+  /** The unfinished line stays for the next write. */
+  private keep(buf: string, start: number): void {
     this.pending = start === 0 ? buf : buf.slice(start);
     if (this.pending.length + this.pendingData > MAX_PENDING_EVENT_CHARS) this.stop();
   }
@@ -88,6 +103,56 @@ export class SseParser {
     this.pending = '';
     this.data = [];
   }
+}
+
+/** Keys whose non-empty string or array value is generated output (as choiceHasContent reads them). */
+const CONTENT_KEYS = [
+  '"content":',
+  '"reasoning_content":',
+  '"reasoning":',
+  '"refusal":',
+  '"tool_calls":',
+  '"text":',
+];
+
+/**
+ * Whether an event's JSON carries content, read from the text without
+ * JSON.parse, or undefined when only a parse can tell: when it may hold usage
+ * or an error (`"usage"` or `"error"` anywhere), or a value is not a plain
+ * string or array start. Used once the response model is known, for the
+ * events after the first (JSON.parse of each chunk was most of the serving
+ * side's per-chunk cost: ~0.9 µs against ~0.4 µs for this). A key only
+ * matches outside strings: inside one, its quotes would be escaped.
+ */
+export function quickContent(data: string): boolean | undefined {
+  if (data.includes('"usage"') || data.includes('"error"')) return undefined;
+  // Log probabilities have a `content` array of their own.
+  const logprobs = data.indexOf('"logprobs":');
+  if (logprobs !== -1 && data.charCodeAt(valueAt(data, logprobs + 11)) !== 110 /* null */) {
+    return undefined;
+  }
+  for (const key of CONTENT_KEYS) {
+    for (let at = data.indexOf(key); at !== -1; at = data.indexOf(key, at + key.length)) {
+      let i = valueAt(data, at + key.length);
+      const c = data.charCodeAt(i);
+      if (c === 34 /* " */) {
+        if (data.charCodeAt(i + 1) !== 34) return true;
+      } else if (c === 91 /* [ */) {
+        i = valueAt(data, i + 1);
+        if (data.charCodeAt(i) !== 93 /* ] */) return true;
+      } else if (c !== 110 /* null */) {
+        return undefined; // an object, a number: leave it to the parser
+      }
+    }
+  }
+  return false;
+}
+
+/** Index of the first character at or after `i` that is not JSON whitespace. */
+function valueAt(data: string, i: number): number {
+  let c = data.charCodeAt(i);
+  while (c === 32 || c === 10 || c === 13 || c === 9) c = data.charCodeAt(++i);
+  return i;
 }
 
 /**
