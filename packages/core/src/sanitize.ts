@@ -18,6 +18,15 @@ export function name(value: unknown): string | undefined {
   return scrubbedName(value, MAX_NAME_LENGTH);
 }
 
+/**
+ * `name()` for identifiers (response, call, request, session ids): unique per
+ * operation, so remembering them would only push the names out of the cache.
+ */
+export function id(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return undefined;
+  return scrubbed(value, MAX_NAME_LENGTH);
+}
+
 export function finiteNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

@@ -40,9 +40,9 @@ export class AgentInvocation implements AgentOperation, AgentLink {
       [ATTR.AGENT_NAME]: this.name,
       [ATTR.PROVIDER_NAME]: clean.name(start.provider) ?? DEFAULT_PROVIDER,
     };
-    setDefined(attrs, ATTR.AGENT_ID, clean.name(start.id));
+    setDefined(attrs, ATTR.AGENT_ID, clean.id(start.id));
     setDefined(attrs, ATTR.AGENT_DESCRIPTION, clean.name(start.description));
-    setDefined(attrs, ATTR.CONVERSATION_ID, clean.name(start.conversationId));
+    setDefined(attrs, ATTR.CONVERSATION_ID, clean.id(start.conversationId));
     setDefined(attrs, ATTR.REQUEST_MODEL, clean.name(start.requestModel));
     this.span = deps.tracer.startSpan(
       `${OPERATION.INVOKE_AGENT} ${this.name}`,

@@ -237,7 +237,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
   private merge(result: LLMOperationResult): void {
     const model = clean.name(result.responseModel);
     if (model) this.responseModel = model;
-    const id = clean.name(result.responseId);
+    const id = clean.id(result.responseId);
     if (id) this.responseId = id;
     const reasons = clean.stringArray(result.finishReasons);
     if (reasons) this.finishReasons = reasons;
@@ -271,7 +271,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
       setDefined(attrs, ATTR.REQUEST_CHOICE_COUNT, clean.finiteNumber(r.choiceCount));
       if (typeof r.stream === 'boolean') attrs[ATTR.REQUEST_STREAM] = r.stream;
     }
-    setDefined(attrs, ATTR.CONVERSATION_ID, clean.name(start.conversationId));
+    setDefined(attrs, ATTR.CONVERSATION_ID, clean.id(start.conversationId));
     const content = this.deps.content;
     setDefined(attrs, ATTR.INPUT_MESSAGES, this.inputMessagesJson);
     setDefined(attrs, ATTR.SYSTEM_INSTRUCTIONS, content.parts(start.systemInstructions, 'system'));

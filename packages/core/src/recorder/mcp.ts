@@ -141,10 +141,10 @@ export class McpRequest implements McpOperation, ToolLink {
 
     const attrs: Attributes = { ...metricAttrs };
     setDefined(attrs, MCP_ATTR.RESOURCE_URI, clean.name(start.resourceUri));
-    setDefined(attrs, MCP_ATTR.SESSION_ID, clean.name(start.sessionId));
+    setDefined(attrs, MCP_ATTR.SESSION_ID, clean.id(start.sessionId));
     const id = start.requestId;
     if (typeof id === 'number' || typeof id === 'string') {
-      setDefined(attrs, MCP_ATTR.JSONRPC_REQUEST_ID, clean.name(String(id)));
+      setDefined(attrs, MCP_ATTR.JSONRPC_REQUEST_ID, clean.id(String(id)));
     }
     const target = tool ?? prompt;
     this.span = deps.tracer.startSpan(

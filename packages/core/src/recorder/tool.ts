@@ -33,7 +33,7 @@ export class ToolExecution implements ToolOperation, ToolLink {
       [ATTR.OPERATION_NAME]: OPERATION.EXECUTE_TOOL,
       [ATTR.TOOL_NAME]: this.name,
     };
-    setDefined(attrs, ATTR.TOOL_CALL_ID, clean.name(start.callId));
+    setDefined(attrs, ATTR.TOOL_CALL_ID, clean.id(start.callId));
     setDefined(attrs, ATTR.TOOL_TYPE, clean.name(start.type) ?? 'function');
     setDefined(attrs, ATTR.TOOL_DESCRIPTION, clean.name(start.description));
     this.span = deps.tracer.startSpan(
