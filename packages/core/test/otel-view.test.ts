@@ -147,6 +147,35 @@ describe("core's aggregation seen by an OTel reader", () => {
   });
 });
 
+describe("llmeter's readers", () => {
+  it('collect from a reader of another sdk-metrics version (no selectCardinalityLimit)', async () => {
+    const reader = new Reader(AggregationTemporality.DELTA);
+    Object.defineProperty(reader, 'selectCardinalityLimit', { value: undefined });
+    const llmeter = init({
+      tracesExporter: ['none'],
+      metricsExporter: ['prometheus'],
+      handleSignals: false,
+      flushOnExit: false,
+      logger: false,
+      metricReaders: [reader],
+    });
+    try {
+      // An instrument on llmeter's meter (as the GPU gauges are): its storage asks the reader.
+      llmeter.meter?.createCounter('app.counter').add(1);
+      llmeter.recorder.startOperation({ provider: 'openai', requestModel: 'm' }).end();
+      const { resourceMetrics } = await reader.collect();
+      const names = resourceMetrics.scopeMetrics.flatMap((s) =>
+        s.metrics.map((m) => m.descriptor.name),
+      );
+      expect(names).toEqual(
+        expect.arrayContaining(['gen_ai.client.operation.duration', 'app.counter']),
+      );
+    } finally {
+      await llmeter.shutdown();
+    }
+  });
+});
+
 describe("an application's own meterProvider", () => {
   it("gets llmeter's measurements through its instruments", async () => {
     const reader = new Reader(AggregationTemporality.CUMULATIVE);

@@ -44,7 +44,8 @@ class RelayReader extends MetricReader {
     super({
       aggregationSelector: (type) => target.selectAggregation(type),
       aggregationTemporalitySelector: (type) => target.selectAggregationTemporality(type),
-      cardinalitySelector: (type) => target.selectCardinalityLimit(type),
+      // An application's reader from another sdk-metrics version may not have it (2,000 is the SDK's default).
+      cardinalitySelector: (type) => target.selectCardinalityLimit?.(type) ?? 2000,
     });
   }
   protected override async onForceFlush(): Promise<void> {}
