@@ -70,9 +70,9 @@ interface Series {
   overflow: boolean;
 }
 
-/** The overflow series' labels and prom-client key. */
-const OVERFLOW_LABELS: Labels = Object.freeze({ otel_metric_overflow: 'true' });
-const OVERFLOW_KEY = 'otel_metric_overflow:true,';
+/** The overflow series' labels and prom-client key, derived from its attributes. */
+const OVERFLOW_LABELS: Labels = Object.freeze(toLabels(OVERFLOW_ATTRIBUTES));
+const OVERFLOW_KEY = seriesKey(Object.keys(OVERFLOW_LABELS), OVERFLOW_LABELS);
 
 abstract class SeriesMetric<S extends Series> {
   readonly aggregator = 'sum';
