@@ -185,13 +185,13 @@ export class Recorder {
           : resolveErrorType(undefined, request.errorType);
       const withError = errorType ? { ...attrs, [ATTR.ERROR_TYPE]: errorType } : attrs;
       const metrics = deps.metrics;
-      const duration = clean.finiteNumber(request.durationS);
-      if (duration !== undefined && duration >= 0) {
-        metrics?.record('serverRequestDuration', duration, withError);
-      }
+      const duration = request.durationS;
+      if (isTiming(duration)) metrics?.record('serverRequestDuration', duration, withError);
       if (errorType) return; // token timings describe successful requests only
-      const ttft = clean.finiteNumber(request.timeToFirstTokenS);
-      if (ttft !== undefined && ttft >= 0) metrics?.record('serverTimeToFirstToken', ttft, attrs);
+      const ttft = request.timeToFirstTokenS;
+      if (ttft !== undefined && isTiming(ttft)) {
+        metrics?.record('serverTimeToFirstToken', ttft, attrs);
+      }
       const perToken = request.timePerOutputTokenS;
       if (Array.isArray(perToken) && perToken.length > 0) {
         // One recordMany per request, not a record per token: the cardinality check and
