@@ -12,6 +12,7 @@ import type { InstrumentDefinition } from '../src/metrics/definitions';
 import { OtelSink } from '../src/metrics/otel-sink';
 import { ReaderView } from '../src/metrics/otel-view';
 import { PromSink } from '../src/metrics/prom-sink';
+import type { LLMeterOptions } from '../src/types';
 
 class Reader extends MetricReader {
   constructor(temporality: AggregationTemporality, drop = false) {
@@ -147,18 +148,23 @@ describe("core's aggregation seen by an OTel reader", () => {
   });
 });
 
+/** llmeter with no exporter of its own: only the readers or provider under test see its metrics. */
+function startLLMeter(extra: Partial<LLMeterOptions>) {
+  return init({
+    tracesExporter: ['none'],
+    metricsExporter: ['prometheus'],
+    handleSignals: false,
+    flushOnExit: false,
+    logger: false,
+    ...extra,
+  });
+}
+
 describe("llmeter's readers", () => {
   it('collect from a reader of another sdk-metrics version (no selectCardinalityLimit)', async () => {
     const reader = new Reader(AggregationTemporality.DELTA);
     Object.defineProperty(reader, 'selectCardinalityLimit', { value: undefined });
-    const llmeter = init({
-      tracesExporter: ['none'],
-      metricsExporter: ['prometheus'],
-      handleSignals: false,
-      flushOnExit: false,
-      logger: false,
-      metricReaders: [reader],
-    });
+    const llmeter = startLLMeter({ metricReaders: [reader] });
     try {
       // An instrument on llmeter's meter (as the GPU gauges are): its storage asks the reader.
       llmeter.meter?.createCounter('app.counter').add(1);
@@ -180,14 +186,7 @@ describe("an application's own meterProvider", () => {
   it("gets llmeter's measurements through its instruments", async () => {
     const reader = new Reader(AggregationTemporality.CUMULATIVE);
     const meterProvider = new MeterProvider({ readers: [reader] });
-    const llmeter = init({
-      tracesExporter: ['none'],
-      metricsExporter: ['prometheus'],
-      handleSignals: false,
-      flushOnExit: false,
-      logger: false,
-      meterProvider,
-    });
+    const llmeter = startLLMeter({ meterProvider });
     try {
       llmeter.recorder.startOperation({ provider: 'openai', requestModel: 'm' }).end({
         usage: { inputTokens: 3, outputTokens: 4 },
