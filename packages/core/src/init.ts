@@ -149,7 +149,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
     metrics,
     prices: new PriceBook(options.prices, config.pricesFile),
     content,
-    log: options.logger === false ? undefined : new OperationLog(logger),
+    log: options.logger === false ? undefined : new OperationLog(logger, !options.logger),
     semconv: config.semconv,
   });
 
