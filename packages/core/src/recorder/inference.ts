@@ -162,15 +162,6 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     return this.series.end(this.responseModel);
   }
 
-  private activeAttributes(): Attributes {
-    const attrs: Attributes = {
-      [ATTR.OPERATION_NAME]: this.operation,
-      [ATTR.PROVIDER_NAME]: this.provider,
-    };
-    setDefined(attrs, ATTR.REQUEST_MODEL, this.requestModel);
-    return attrs;
-  }
-
   private finish(
     result: LLMOperationResult | undefined,
     error: unknown,
@@ -246,14 +237,12 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     if (usage) this.usage = this.usage === undefined ? usage : { ...this.usage, ...usage };
   }
 
+  /** The request tuple's shared set, or a copy with the adapter's own start attributes added. */
   private startAttributes(start: LLMOperationStart): Attributes {
-    const attrs = this.activeAttributes();
-    setDefined(attrs, ATTR.SERVER_ADDRESS, this.serverAddress);
-    setDefined(attrs, ATTR.SERVER_PORT, this.serverPort);
     const extra = start.attributes;
-    if (extra && typeof extra === 'object') {
-      for (const key of Object.keys(extra)) setDefined(attrs, key, extra[key]);
-    }
+    if (!extra || typeof extra !== 'object') return this.series.spanStart;
+    const attrs: Attributes = { ...this.series.spanStart };
+    for (const key of Object.keys(extra)) setDefined(attrs, key, extra[key]);
     return attrs;
   }
 
