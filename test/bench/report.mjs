@@ -71,7 +71,7 @@ export function renderResults(results, info, { quick, appendix = '' }) {
   }
   lines.push('');
   lines.push(
-    "CPU is the variant process's user + system time (`process.cpuUsage()`, all threads) per call; the mock server runs in another process. Δ is the overhead over the baseline on the same openai major. CPU per chunk is the slope between the 32- and 256-chunk streams, so it excludes the per-call cost. Heap is `heapUsed` after a full GC every tenth of the run; the slope is a least-squares fit.",
+    "CPU is the variant process's user + system time (`process.cpuUsage()`, all threads) per call; the mock server runs in another process. Δ is the overhead over the baseline on the same openai major. CPU per chunk is the slope between the 32- and 256-chunk streams, so it excludes the per-call cost. Heap is `heapUsed` every tenth of the run, sampled after the variant's span batch is exported (what a batch processor holds until its next export is bounded, not a trend) and two full GCs a turn apart; the slope is a least-squares fit.",
   );
   lines.push('');
   lines.push(

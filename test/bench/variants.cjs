@@ -55,6 +55,7 @@ function llmeterVariant(
   const make = clientFactory(OpenAI);
   return {
     makeClient: () => instrumentOpenAI(make()),
+    settle: () => llmeter.forceFlush(),
     async telemetry() {
       await llmeter.forceFlush();
       const text = await renderMetrics([llmeter.promRegistry], false);
@@ -168,6 +169,7 @@ const VARIANTS = {
     const { OpenAI } = require(pkg);
     return {
       makeClient: clientFactory(OpenAI),
+      settle: () => tracerProvider.forceFlush(),
       async telemetry() {
         await tracerProvider.forceFlush();
         await meterProvider.forceFlush();
@@ -196,6 +198,7 @@ const VARIANTS = {
     });
     return {
       makeClient: clientFactory(openai.OpenAI),
+      settle: async () => traceloop.forceFlush?.(),
       async telemetry() {
         await traceloop.forceFlush?.();
         return { spans: spans.exported };
