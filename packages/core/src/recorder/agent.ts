@@ -1,17 +1,11 @@
-import {
-  type Attributes,
-  type Context,
-  context,
-  type Span,
-  SpanKind,
-  trace,
-} from '@opentelemetry/api';
+import { type Attributes, type Context, context, type Span, SpanKind } from '@opentelemetry/api';
 import { ATTR, DEFAULT_PROVIDER, OPERATION } from '../constants';
 import { failSpan, errorType as resolveErrorType } from '../failure';
 import { reportInternalError } from '../internal-log';
 import * as clean from '../sanitize';
 import type { AgentOperation, AgentStart, WorkflowOperation, WorkflowStart } from '../types';
 import { AGENT_KEY, type AgentLink } from './context-keys';
+import { operationContext } from './operation-context';
 import { epochMs, exemplarOf, type RecorderDeps, setDefined, startInternalSpan } from './shared';
 
 /**
@@ -49,7 +43,7 @@ export class AgentInvocation implements AgentOperation, AgentLink {
       { kind: SpanKind.INTERNAL, attributes: attrs, startTime: epochMs(this.startTime) },
       parent,
     );
-    this.context = trace.setSpan(parent, this.span).setValue(AGENT_KEY, this);
+    this.context = operationContext(parent, this.span, AGENT_KEY, this);
   }
 
   countInferenceCall(): void {

@@ -1,11 +1,4 @@
-import {
-  type Attributes,
-  type Context,
-  context,
-  type Span,
-  SpanKind,
-  trace,
-} from '@opentelemetry/api';
+import { type Attributes, type Context, context, type Span, SpanKind } from '@opentelemetry/api';
 import { ATTR, DEFAULT_PROVIDER, LATEST_ATTR, OPERATION } from '../constants';
 import { failSpan, errorType as resolveErrorType } from '../failure';
 import { reportInternalError } from '../internal-log';
@@ -20,6 +13,7 @@ import {
 } from './context-keys';
 import { findOuterInference, type ObservedRun, observeInference } from './coordination';
 import { recordInferenceMetrics } from './inference-metrics';
+import { operationContext } from './operation-context';
 import { type EndSeries, type StartSeries, startSeries } from './series-attributes';
 import { epochMs, exemplarOf, type RecorderDeps, setDefined } from './shared';
 
@@ -93,7 +87,7 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
       },
       parent,
     );
-    this.context = trace.setSpan(parent, this.span).setValue(INFERENCE_KEY, this);
+    this.context = operationContext(parent, this.span, INFERENCE_KEY, this);
     this.inputMessagesJson = deps.content.messages(start.inputMessages);
     if (!this.nested) {
       activeAgent(parent)?.countInferenceCall();

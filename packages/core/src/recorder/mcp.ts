@@ -15,6 +15,7 @@ import { MCP_ATTR, MCP_ERROR_TYPE_TOOL, MCP_METHOD_TOOLS_CALL } from '../mcp/nam
 import * as clean from '../sanitize';
 import { scrubbed } from '../secrets';
 import { activeAgent, activeTool, TOOL_KEY, type ToolLink } from './context-keys';
+import { operationContext } from './operation-context';
 import { epochMs, exemplarOf, type RecorderDeps, setDefined } from './shared';
 
 /** How an MCP session travels (the conventions' "Recording MCP transport" table). */
@@ -162,12 +163,11 @@ export class McpRequest implements McpOperation, ToolLink {
     const outer =
       this.client && this.isToolCall && (start.countTool === false || activeTool(parent));
     this.toolName = this.client && this.isToolCall && !outer ? (tool ?? 'unknown_tool') : undefined;
-    let ctx = trace.setSpan(parent, this.span);
-    if (this.toolName !== undefined) {
-      activeAgent(parent)?.countToolCall();
-      ctx = ctx.setValue(TOOL_KEY, this);
-    }
-    this.context = ctx;
+    if (this.toolName !== undefined) activeAgent(parent)?.countToolCall();
+    this.context =
+      this.toolName === undefined
+        ? operationContext(parent, this.span)
+        : operationContext(parent, this.span, TOOL_KEY, this);
     if (this.isToolCall && start.arguments !== undefined && this.span.isRecording()) {
       const value = deps.content.value(start.arguments, 'assistant', 'arguments');
       if (value !== undefined) this.span.setAttribute(ATTR.TOOL_CALL_ARGUMENTS, value);

@@ -1,5 +1,5 @@
 import type { Attributes, Context, Span } from '@opentelemetry/api';
-import { context, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
+import { context, SpanKind, TraceFlags } from '@opentelemetry/api';
 import { ATTR } from '../constants';
 import type { ContentPolicy } from '../content';
 import type { PriceBook } from '../cost/price-book';
@@ -8,6 +8,7 @@ import type { Exemplar } from '../metrics/prom-sink';
 import type { OperationLog } from '../operation-log';
 import * as clean from '../sanitize';
 import type { SemconvMode } from '../types';
+import { operationContext } from './operation-context';
 
 /** What every operation needs from the recorder. */
 export interface RecorderDeps {
@@ -65,5 +66,5 @@ export function startInternalSpan(
     { kind: SpanKind.INTERNAL, attributes: all, startTime: epochMs(startTime) },
     parent,
   );
-  return { span, context: trace.setSpan(parent, span) };
+  return { span, context: operationContext(parent, span) };
 }

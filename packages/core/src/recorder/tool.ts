@@ -1,17 +1,11 @@
-import {
-  type Attributes,
-  type Context,
-  context,
-  type Span,
-  SpanKind,
-  trace,
-} from '@opentelemetry/api';
+import { type Attributes, type Context, context, type Span, SpanKind } from '@opentelemetry/api';
 import { ATTR, OPERATION } from '../constants';
 import { failSpan, errorType as resolveErrorType } from '../failure';
 import { reportInternalError } from '../internal-log';
 import * as clean from '../sanitize';
 import type { ToolOperation, ToolStart } from '../types';
 import { activeAgent, TOOL_KEY, type ToolLink } from './context-keys';
+import { operationContext } from './operation-context';
 import { epochMs, exemplarOf, type RecorderDeps, setDefined } from './shared';
 
 /** One tool execution: an `execute_tool` span and `gen_ai.execute_tool.duration`. */
@@ -41,7 +35,7 @@ export class ToolExecution implements ToolOperation, ToolLink {
       { kind: SpanKind.INTERNAL, attributes: attrs, startTime: epochMs(this.startTime) },
       parent,
     );
-    this.context = trace.setSpan(parent, this.span).setValue(TOOL_KEY, this);
+    this.context = operationContext(parent, this.span, TOOL_KEY, this);
     activeAgent(parent)?.countToolCall();
     if (this.span.isRecording() && start.arguments !== undefined) {
       setDefined(
