@@ -57,7 +57,7 @@ function llmeterVariant(
     makeClient: () => instrumentOpenAI(make()),
     settle: () => llmeter.forceFlush(),
     async telemetry() {
-      await llmeter.forceFlush();
+      await this.settle();
       const text = await renderMetrics([llmeter.promRegistry], false);
       const count = /^gen_ai_client_operation_duration_seconds_count\{[^}]*\} (\d+)/gm;
       let durations = 0;
@@ -171,7 +171,7 @@ const VARIANTS = {
       makeClient: clientFactory(OpenAI),
       settle: () => tracerProvider.forceFlush(),
       async telemetry() {
-        await tracerProvider.forceFlush();
+        await this.settle();
         await meterProvider.forceFlush();
         return { spans: spans.exported, metricExports: metrics.exported };
       },
@@ -200,7 +200,7 @@ const VARIANTS = {
       makeClient: clientFactory(openai.OpenAI),
       settle: async () => traceloop.forceFlush?.(),
       async telemetry() {
-        await traceloop.forceFlush?.();
+        await this.settle();
         return { spans: spans.exported };
       },
       shutdown: async () => {},
