@@ -64,6 +64,7 @@ export class OperationLog {
     }
     const ctx = op.span.spanContext();
     const usage = op.usage;
+    // line() below writes these fields in this order for llmeter's own logger: change both.
     const line: Record<string, unknown> = {
       event: LOG_EVENT_LLM_CALL_COMPLETED,
       trace_id: ctx.traceId,
@@ -90,7 +91,7 @@ export class OperationLog {
     this.logger[level](line, LOG_EVENT_LLM_CALL_COMPLETED);
   }
 
-  /** The same fields as the object above, in its order, as pino would write them. */
+  /** The same fields as the object in inference(), in its order, as pino would write them. */
   private line(
     own: OwnLogger,
     level: 'info' | 'warn',
