@@ -164,10 +164,9 @@ export class McpRequest implements McpOperation, ToolLink {
       this.client && this.isToolCall && (start.countTool === false || activeTool(parent));
     this.toolName = this.client && this.isToolCall && !outer ? (tool ?? 'unknown_tool') : undefined;
     if (this.toolName !== undefined) activeAgent(parent)?.countToolCall();
-    this.context =
-      this.toolName === undefined
-        ? operationContext(parent, this.span)
-        : operationContext(parent, this.span, TOOL_KEY, this);
+    // Only a counted tool call is the active tool for what runs inside it.
+    const key = this.toolName === undefined ? undefined : TOOL_KEY;
+    this.context = operationContext(parent, this.span, key, this);
     if (this.isToolCall && start.arguments !== undefined && this.span.isRecording()) {
       const value = deps.content.value(start.arguments, 'assistant', 'arguments');
       if (value !== undefined) this.span.setAttribute(ATTR.TOOL_CALL_ARGUMENTS, value);

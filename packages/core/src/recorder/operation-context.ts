@@ -51,9 +51,14 @@ class OperationContext implements Context {
   }
 
   private standard(): Context {
-    const withSpan = trace.setSpan(this.parent, this.span);
-    return this.key === undefined ? withSpan : withSpan.setValue(this.key, this.link);
+    return apiContext(this.parent, this.span, this.key, this.link);
   }
+}
+
+/** The same entries in the API's own contexts. */
+function apiContext(parent: Context, span: Span, key: symbol | undefined, link: unknown): Context {
+  const withSpan = trace.setSpan(parent, span);
+  return key === undefined ? withSpan : withSpan.setValue(key, link);
 }
 
 /** `parent` with `span` active and, under `key`, the operation that owns it. */
@@ -63,9 +68,7 @@ export function operationContext(
   key?: symbol,
   link?: unknown,
 ): Context {
-  if (!spanKeyHolds) {
-    const withSpan = trace.setSpan(parent, span);
-    return key === undefined ? withSpan : withSpan.setValue(key, link);
-  }
-  return new OperationContext(parent, span, key, link);
+  return spanKeyHolds
+    ? new OperationContext(parent, span, key, link)
+    : apiContext(parent, span, key, link);
 }
