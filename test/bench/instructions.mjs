@@ -6,7 +6,8 @@
 // difference is divided by 1,000, so start-up drops out. Node runs with
 // `--single-threaded --predictable-gc-schedule`: without them the window's count
 // moved by ±250 k instructions between identical runs (collections and compilation
-// land in the window at random); with them two runs agree within 5 k. Collections
+// land in the window at random); with them two runs on a quiet machine agree
+// within 5 k (under load timers fire on more calls: ±100 k was seen). Collections
 // then run on the main thread on a fixed schedule, and under valgrind a call takes
 // ~50× longer, so timer-driven work (span and metric exports) lands on ~50× fewer
 // calls: read the figures as differences between builds, not as production cost.
