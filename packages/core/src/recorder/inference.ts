@@ -15,7 +15,7 @@ import { findOuterInference, type ObservedRun, observeInference } from './coordi
 import { recordInferenceMetrics } from './inference-metrics';
 import { operationContext } from './operation-context';
 import { type EndSeries, type StartSeries, startSeries } from './series-attributes';
-import { epochMs, exemplarOf, type RecorderDeps, setDefined } from './shared';
+import { epochMs, exemplarOf, type RecorderDeps, setDefined, setSpanAttribute } from './shared';
 
 /**
  * One LLM call from request to last chunk. Adapters call chunk()/update() as
@@ -241,31 +241,38 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
   }
 
   private setStartDetails(start: LLMOperationStart): void {
-    const attrs: Attributes = {};
+    const span = this.span;
     const r = start.request;
     if (r && typeof r === 'object') {
-      setDefined(attrs, ATTR.REQUEST_MAX_TOKENS, clean.finiteNumber(r.maxTokens));
-      setDefined(attrs, ATTR.REQUEST_TEMPERATURE, clean.finiteNumber(r.temperature));
-      setDefined(attrs, ATTR.REQUEST_TOP_P, clean.finiteNumber(r.topP));
-      setDefined(attrs, ATTR.REQUEST_FREQUENCY_PENALTY, clean.finiteNumber(r.frequencyPenalty));
-      setDefined(attrs, ATTR.REQUEST_PRESENCE_PENALTY, clean.finiteNumber(r.presencePenalty));
-      setDefined(attrs, ATTR.REQUEST_STOP_SEQUENCES, clean.stringArray(r.stopSequences));
-      setDefined(attrs, ATTR.REQUEST_SEED, clean.finiteNumber(r.seed));
-      setDefined(attrs, ATTR.REQUEST_CHOICE_COUNT, clean.finiteNumber(r.choiceCount));
-      if (typeof r.stream === 'boolean') attrs[ATTR.REQUEST_STREAM] = r.stream;
+      setSpanAttribute(span, ATTR.REQUEST_MAX_TOKENS, clean.finiteNumber(r.maxTokens));
+      setSpanAttribute(span, ATTR.REQUEST_TEMPERATURE, clean.finiteNumber(r.temperature));
+      setSpanAttribute(span, ATTR.REQUEST_TOP_P, clean.finiteNumber(r.topP));
+      setSpanAttribute(
+        span,
+        ATTR.REQUEST_FREQUENCY_PENALTY,
+        clean.finiteNumber(r.frequencyPenalty),
+      );
+      setSpanAttribute(span, ATTR.REQUEST_PRESENCE_PENALTY, clean.finiteNumber(r.presencePenalty));
+      setSpanAttribute(span, ATTR.REQUEST_STOP_SEQUENCES, clean.stringArray(r.stopSequences));
+      setSpanAttribute(span, ATTR.REQUEST_SEED, clean.finiteNumber(r.seed));
+      setSpanAttribute(span, ATTR.REQUEST_CHOICE_COUNT, clean.finiteNumber(r.choiceCount));
+      if (typeof r.stream === 'boolean') span.setAttribute(ATTR.REQUEST_STREAM, r.stream);
     }
-    setDefined(attrs, ATTR.CONVERSATION_ID, clean.id(start.conversationId));
+    setSpanAttribute(span, ATTR.CONVERSATION_ID, clean.id(start.conversationId));
     const content = this.deps.content;
-    setDefined(attrs, ATTR.INPUT_MESSAGES, this.inputMessagesJson);
-    setDefined(attrs, ATTR.SYSTEM_INSTRUCTIONS, content.parts(start.systemInstructions, 'system'));
+    setSpanAttribute(span, ATTR.INPUT_MESSAGES, this.inputMessagesJson);
+    setSpanAttribute(
+      span,
+      ATTR.SYSTEM_INSTRUCTIONS,
+      content.parts(start.systemInstructions, 'system'),
+    );
     if (content.enabled && Array.isArray(start.toolDefinitions)) {
-      setDefined(
-        attrs,
+      setSpanAttribute(
+        span,
         ATTR.TOOL_DEFINITIONS,
         content.value(start.toolDefinitions, 'system', 'arguments'),
       );
     }
-    this.span.setAttributes(attrs);
   }
 
   private setEndAttributes(
@@ -273,37 +280,36 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     costUsd: number | undefined,
     outputJson: string | undefined,
   ): void {
-    const attrs: Attributes = {};
-    setDefined(attrs, ATTR.RESPONSE_MODEL, this.responseModel);
-    setDefined(attrs, ATTR.RESPONSE_ID, this.responseId);
-    setDefined(attrs, ATTR.RESPONSE_FINISH_REASONS, this.finishReasons);
-    setDefined(attrs, ATTR.RESPONSE_TIME_TO_FIRST_CHUNK, this.timeToFirstChunkS);
+    const span = this.span;
+    setSpanAttribute(span, ATTR.RESPONSE_MODEL, this.responseModel);
+    setSpanAttribute(span, ATTR.RESPONSE_ID, this.responseId);
+    setSpanAttribute(span, ATTR.RESPONSE_FINISH_REASONS, this.finishReasons);
+    setSpanAttribute(span, ATTR.RESPONSE_TIME_TO_FIRST_CHUNK, this.timeToFirstChunkS);
     const u = this.usage;
     if (u) {
-      setDefined(attrs, ATTR.USAGE_INPUT_TOKENS, u.inputTokens);
-      setDefined(attrs, ATTR.USAGE_OUTPUT_TOKENS, u.outputTokens);
-      setDefined(attrs, ATTR.USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens);
-      setDefined(
-        attrs,
+      setSpanAttribute(span, ATTR.USAGE_INPUT_TOKENS, u.inputTokens);
+      setSpanAttribute(span, ATTR.USAGE_OUTPUT_TOKENS, u.outputTokens);
+      setSpanAttribute(span, ATTR.USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens);
+      setSpanAttribute(
+        span,
         this.deps.semconv === 'latest_experimental'
           ? LATEST_ATTR.USAGE_CACHE_CREATION_INPUT_TOKENS
           : ATTR.USAGE_CACHE_CREATION_INPUT_TOKENS,
         u.cacheCreationInputTokens,
       );
-      setDefined(attrs, ATTR.USAGE_REASONING_OUTPUT_TOKENS, u.reasoningOutputTokens);
-      if (u.estimated) attrs[ATTR.LLMETER_USAGE_ESTIMATED] = true;
+      setSpanAttribute(span, ATTR.USAGE_REASONING_OUTPUT_TOKENS, u.reasoningOutputTokens);
+      if (u.estimated) span.setAttribute(ATTR.LLMETER_USAGE_ESTIMATED, true);
     }
-    setDefined(attrs, ATTR.LLMETER_COST_USD, costUsd);
+    setSpanAttribute(span, ATTR.LLMETER_COST_USD, costUsd);
     if (this.stream || this.firstChunkAt !== undefined) {
-      attrs[ATTR.LLMETER_STREAM_CHUNKS] =
-        this.firstChunkAt === undefined ? 0 : this.chunkGapsS.length + 1;
+      const chunks = this.firstChunkAt === undefined ? 0 : this.chunkGapsS.length + 1;
+      span.setAttribute(ATTR.LLMETER_STREAM_CHUNKS, chunks);
     }
-    if (result?.incomplete === true) attrs[ATTR.LLMETER_STREAM_INCOMPLETE] = true;
-    setDefined(attrs, ATTR.OUTPUT_MESSAGES, outputJson);
+    if (result?.incomplete === true) span.setAttribute(ATTR.LLMETER_STREAM_INCOMPLETE, true);
+    setSpanAttribute(span, ATTR.OUTPUT_MESSAGES, outputJson);
     const extra = result?.attributes;
     if (extra && typeof extra === 'object') {
-      for (const key of Object.keys(extra)) setDefined(attrs, key, extra[key]);
+      for (const key of Object.keys(extra)) setSpanAttribute(span, key, extra[key]);
     }
-    this.span.setAttributes(attrs);
   }
 }

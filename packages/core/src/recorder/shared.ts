@@ -1,4 +1,4 @@
-import type { Attributes, Context, Span } from '@opentelemetry/api';
+import type { Attributes, AttributeValue, Context, Span } from '@opentelemetry/api';
 import { context, SpanKind, TraceFlags } from '@opentelemetry/api';
 import { ATTR } from '../constants';
 import type { ContentPolicy } from '../content';
@@ -33,14 +33,27 @@ export function exemplarOf(span: Span): Exemplar | undefined {
     : undefined;
 }
 
+/** The value as an OTel attribute value, or undefined where it is none (undefined, null, an object). */
+function attributeValue(value: unknown): AttributeValue | undefined {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return value;
+  }
+  return Array.isArray(value) ? (value as string[]) : undefined;
+}
+
 /** Sets only defined attributes (undefined values are not valid OTel attributes). */
 export function setDefined(target: Attributes, key: string, value: unknown): void {
-  if (value === undefined || value === null) return;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-    target[key] = value;
-  } else if (Array.isArray(value)) {
-    target[key] = value as string[];
-  }
+  const v = attributeValue(value);
+  if (v !== undefined) target[key] = v;
+}
+
+/**
+ * setDefined straight onto a span: no attribute object built and walked
+ * again by `setAttributes` (one object and a for-in per call on the hot path).
+ */
+export function setSpanAttribute(span: Span, key: string, value: unknown): void {
+  const v = attributeValue(value);
+  if (v !== undefined) span.setAttribute(key, v);
 }
 
 /**
