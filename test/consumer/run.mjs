@@ -174,8 +174,20 @@ const env = (nodeBin) => ({
   PATH: `${dirname(nodeBin)}${delimiter}${process.env.PATH}`,
 });
 const npmArgs = ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock'];
-if (npmCli) run(node24, [npmCli, ...npmArgs], { cwd: project, env: env(node24) });
-else run('npm', npmArgs, { cwd: project, env: env(node24) });
+const npmInstall = (extra = []) =>
+  npmCli
+    ? run(node24, [npmCli, ...npmArgs, ...extra], { cwd: project, env: env(node24) })
+    : run('npm', [...npmArgs, ...extra], { cwd: project, env: env(node24) });
+try {
+  npmInstall();
+} catch {
+  // A CI run failed with ETARGET: a package published days earlier was missing from the
+  // packument npm had cached, while its siblings required it exactly. One retry that
+  // revalidates every cached packument against the registry clears that; a real
+  // resolution error fails again.
+  step('npm install failed; retrying once with --prefer-online');
+  npmInstall(['--prefer-online']);
+}
 if (existsSync(join(project, 'node_modules/.pnpm')))
   throw new Error('pnpm layout in the consumer project');
 
