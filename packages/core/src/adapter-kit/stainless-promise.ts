@@ -91,9 +91,13 @@ export class StainlessCall implements AbandonmentWatcher {
    * nothing will: end it as abandoned.
    */
   abandoned(): void {
-    if (this.settled || this.parseStarted || this.rawTaken) return;
+    if (!this.canBeAbandoned()) return;
     this.settled = true;
     endAbandoned(this.op);
+  }
+
+  canBeAbandoned(): boolean {
+    return !(this.settled || this.parseStarted || this.rawTaken);
   }
 
   /** Nothing more can be learnt about the call: end it with what is known. */

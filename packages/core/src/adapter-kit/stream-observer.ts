@@ -78,9 +78,13 @@ export class StreamObserver {
 
   /** The stream object was collected; never read, nothing else will end the call. */
   abandoned(): void {
-    if (this.ended || this.started) return;
+    if (!this.canBeAbandoned()) return;
     this.ended = true;
     endAbandoned(this.op);
+  }
+
+  canBeAbandoned(): boolean {
+    return !(this.ended || this.started);
   }
 
   /**
