@@ -191,6 +191,34 @@ try {
 if (existsSync(join(project, 'node_modules/.pnpm')))
   throw new Error('pnpm layout in the consumer project');
 
+// One copy of each OTel SDK package core pins (docs/architecture.md): a second
+// version means an exporter range resolved past the pins, ~100 more modules at start-up.
+step('one version of each pinned OpenTelemetry SDK package');
+const SDK_PACKAGES = ['core', 'resources', 'sdk-metrics', 'sdk-trace'];
+const versions = new Map(SDK_PACKAGES.map((name) => [name, new Set()]));
+(function walk(modules) {
+  if (!existsSync(modules)) return;
+  for (const entry of readdirSync(modules)) {
+    if (entry.startsWith('.')) continue;
+    const dirs = entry.startsWith('@')
+      ? readdirSync(join(modules, entry)).map((name) => join(modules, entry, name))
+      : [join(modules, entry)];
+    for (const dir of dirs) {
+      const pkg = join(dir, 'package.json');
+      if (!existsSync(pkg)) continue;
+      const { name, version } = JSON.parse(readFileSync(pkg, 'utf8'));
+      const short = name?.startsWith('@opentelemetry/') ? name.slice(15) : undefined;
+      versions.get(short)?.add(version);
+      walk(join(dir, 'node_modules'));
+    }
+  }
+})(join(project, 'node_modules'));
+const duplicated = [...versions]
+  .filter(([, found]) => found.size > 1)
+  .map(([name, found]) => `@opentelemetry/${name}: ${[...found].join(', ')}`);
+if (duplicated.length > 0)
+  throw new Error(`more than one version installed: ${duplicated.join('; ')}`);
+
 // 3. the same checks on each Node
 let failed = false;
 for (const [label, nodeBin] of NODES) {
