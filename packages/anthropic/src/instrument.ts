@@ -1,4 +1,4 @@
-import { reportInternalError, setHidden, warnOnce } from '@llmeter/core/internal';
+import { reportInternalError, setHidden, warnOnce, wrapWithOptions } from '@llmeter/core/internal';
 import { CLIENT_SETTINGS, INSTRUMENTED, RESOURCES } from './constants';
 import type { InstrumentAnthropicOptions } from './types';
 import { isWrapped, type Method, wrapCreate, wrapStream } from './wrap';
@@ -45,24 +45,10 @@ export function instrumentAnthropic<T>(client: T, options: InstrumentAnthropicOp
         setHidden(res, 'stream', wrapStream(res.stream as Method, clientOf, always));
       }
     }
-    wrapWithOptions(target);
+    wrapWithOptions<InstrumentAnthropicOptions>(target, CLIENT_SETTINGS, instrumentAnthropic);
     setHidden(target, INSTRUMENTED, true);
   } catch (error) {
     reportInternalError('anthropic.instrument', error);
   }
   return client;
-}
-
-/** `client.withOptions()` returns a new client: instrument it with this client's options as they are then. */
-function wrapWithOptions(target: Indexable): void {
-  const withOptions = target.withOptions;
-  if (typeof withOptions !== 'function') return;
-  setHidden(
-    target,
-    'withOptions',
-    function instrumentedWithOptions(this: unknown, ...args: unknown[]) {
-      const options = target[CLIENT_SETTINGS] as InstrumentAnthropicOptions | undefined;
-      return instrumentAnthropic(Reflect.apply(withOptions, this, args), options);
-    },
-  );
 }

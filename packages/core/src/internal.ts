@@ -24,6 +24,7 @@ export {
   type StreamFailure,
   StreamObserver,
 } from './adapter-kit/stream-observer';
+export { wrapWithOptions } from './adapter-kit/with-options';
 export { type ResolvedConfig, resolveConfig } from './config';
 export * from './constants';
 export { type Cost, PriceBook } from './cost/price-book';

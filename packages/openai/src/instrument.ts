@@ -1,4 +1,4 @@
-import { reportInternalError, setHidden, warnOnce } from '@llmeter/core/internal';
+import { reportInternalError, setHidden, warnOnce, wrapWithOptions } from '@llmeter/core/internal';
 import { CLIENT_SETTINGS, INSTRUMENTED, WRAPPED_METHODS } from './constants';
 import type { InstrumentOpenAIOptions } from './types';
 import { isWrapped, type Method, wrapMethod } from './wrap';
@@ -38,24 +38,10 @@ export function instrumentOpenAI<T>(client: T, options: InstrumentOpenAIOptions 
         wrapMethod(current as Method, surface, () => client),
       );
     }
-    wrapWithOptions(target, options);
+    wrapWithOptions<InstrumentOpenAIOptions>(target, CLIENT_SETTINGS, instrumentOpenAI);
     setHidden(target, INSTRUMENTED, true);
   } catch (error) {
     reportInternalError('openai.instrument', error);
   }
   return client;
-}
-
-/** `client.withOptions()` returns a new client: instrument it the same way. */
-function wrapWithOptions(target: Indexable, options: InstrumentOpenAIOptions): void {
-  const withOptions = target.withOptions;
-  if (typeof withOptions !== 'function') return;
-  setHidden(
-    target,
-    'withOptions',
-    function instrumentedWithOptions(this: unknown, ...args: unknown[]) {
-      const derived = Reflect.apply(withOptions, this, args);
-      return instrumentOpenAI(derived, options);
-    },
-  );
 }

@@ -267,6 +267,16 @@ describe.each(SDKS)('chat.completions on $name', (sdk) => {
     expect(onlySpan((await h.drain()).spans).attributes[ATTR.PROVIDER_NAME]).toBe('gateway');
   });
 
+  it('gives withOptions() clients the options of the latest instrumentOpenAI() call', async () => {
+    const client = h.client(sdk, { provider: 'first' });
+    instrumentOpenAI(client, { provider: 'second' });
+    await client.withOptions({ timeout: 5000 }).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: MESSAGES,
+    });
+    expect(onlySpan((await h.drain()).spans).attributes[ATTR.PROVIDER_NAME]).toBe('second');
+  });
+
   it('wraps a client once however often it is instrumented', async () => {
     const client = h.client(sdk);
     expect(instrumentOpenAI(instrumentOpenAI(client))).toBe(client);
