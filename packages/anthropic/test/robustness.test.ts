@@ -161,7 +161,13 @@ describe.each(SDKS)('robustness on $name', (sdk) => {
       try {
         h.mock.reset();
         client.messages.create(BODY, { headers: { 'x-mock-error-status': '500' } });
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Until the rejection arrives (the plain SDK's is an unhandled InternalServerError),
+        // not a fixed pause: under load 100 ms did not always cover the round trip.
+        const deadline = Date.now() + 5000;
+        while (seen.length === 0 && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        // Room for a second rejection, were llmeter to add one.
+        await new Promise((resolve) => setTimeout(resolve, 50));
         // The SDK sends the request at once, consumed or not.
         expect(h.mock.requests).toHaveLength(1);
       } finally {
