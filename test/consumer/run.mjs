@@ -7,7 +7,8 @@
  *    LICENSE, and lints it with publint and @arethetypeswrong/cli (ESM and CJS types).
  * 2. Installs the tarballs with plain npm into a fresh project in a temporary
  *    directory outside the workspace (no pnpm, no workspace links), once, with
- *    npm running on Node 24.
+ *    npm running on Node 24, and checks the install holds one version of each
+ *    OpenTelemetry package a tarball pins exactly.
  * 3. On Node 22 and on Node 24 (the root devDependencies `node22` and `node`),
  *    runs project/check.mjs there: every public entry point loads by import and by
  *    require, an ESM service, a CJS service and the `--import @llmeter/core/register`
@@ -191,11 +192,13 @@ try {
 if (existsSync(join(project, 'node_modules/.pnpm')))
   throw new Error('pnpm layout in the consumer project');
 
-// One copy of each OTel SDK package core pins (docs/architecture.md): a second
-// version means an exporter range resolved past the pins, ~100 more modules at start-up.
-step('one version of each pinned OpenTelemetry SDK package');
-const SDK_PACKAGES = ['core', 'resources', 'sdk-metrics', 'sdk-trace'];
-const versions = new Map(SDK_PACKAGES.map((name) => [name, new Set()]));
+// One version of each OpenTelemetry package a tarball pins exactly (docs/architecture.md):
+// a second means some range resolved past the pins, ~100 more modules at start-up.
+step('one version of each exactly pinned OpenTelemetry package');
+const versions = new Map();
+for (const { manifest: m } of packed)
+  for (const [name, range] of Object.entries(m.dependencies ?? {}))
+    if (name.startsWith('@opentelemetry/') && /^\d/.test(range)) versions.set(name, new Set());
 (function walk(modules) {
   if (!existsSync(modules)) return;
   for (const entry of readdirSync(modules)) {
@@ -207,15 +210,14 @@ const versions = new Map(SDK_PACKAGES.map((name) => [name, new Set()]));
       const pkg = join(dir, 'package.json');
       if (!existsSync(pkg)) continue;
       const { name, version } = JSON.parse(readFileSync(pkg, 'utf8'));
-      const short = name?.startsWith('@opentelemetry/') ? name.slice(15) : undefined;
-      versions.get(short)?.add(version);
+      versions.get(name)?.add(version);
       walk(join(dir, 'node_modules'));
     }
   }
 })(join(project, 'node_modules'));
 const duplicated = [...versions]
   .filter(([, found]) => found.size > 1)
-  .map(([name, found]) => `@opentelemetry/${name}: ${[...found].join(', ')}`);
+  .map(([name, found]) => `${name}: ${[...found].join(', ')}`);
 if (duplicated.length > 0)
   throw new Error(`more than one version installed: ${duplicated.join('; ')}`);
 
