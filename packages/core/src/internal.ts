@@ -76,7 +76,7 @@ export {
   type MetricsHandlerOptions,
   type MetricsRequestHandler,
 } from './prometheus/handler';
-export { metricsRequestListener } from './prometheus/server';
+export { httpModule, metricsRequestListener } from './prometheus/server';
 // Calls the caller dropped unconsumed still end.
 export {
   type AbandonmentWatcher,
