@@ -1,4 +1,4 @@
-// One process of allocations.mjs: `node allocations-child.cjs <variant> <calls> <out.json>`.
+// One process of allocations.mjs: `node allocations-child.cjs <variant> <calls> <out.json> [openai|openai6]`.
 // Sequential non-streamed calls of the variant against MOCK_URL under V8's
 // sampling heap profiler, collected objects included, so what it reports is
 // every byte allocated (statistically, one sample per 128 B), not what stays
@@ -10,7 +10,7 @@ const { writeFileSync } = require('node:fs');
 const inspector = require('node:inspector/promises');
 const { VARIANTS } = require('./variants.cjs');
 
-const [variantName, calls, out] = process.argv.slice(2);
+const [variantName, calls, out, pkg = 'openai'] = process.argv.slice(2);
 const BODY = {
   model: 'gpt-4o-mini',
   messages: [{ role: 'user', content: 'Say something short.' }],
@@ -32,7 +32,7 @@ function frameName({ functionName, url, lineNumber }) {
 }
 
 (async () => {
-  const variant = VARIANTS[variantName]('openai');
+  const variant = VARIANTS[variantName](pkg);
   const client = variant.makeClient();
   for (let i = 0; i < WARM_UP; i++) await client.chat.completions.create(BODY);
   const session = new inspector.Session();

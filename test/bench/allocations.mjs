@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bytes allocated per non-streamed openai 7 call, by allocating function:
-// `node allocations.mjs [variant] [against] [calls]` (default llmeter+log
-// against baseline, 3,000 calls). Each variant runs in its own process
+// `node allocations.mjs [variant] [against] [calls] [openai|openai6]`
+// (default llmeter+log against baseline, 3,000 calls, openai 7; the peers
+// need openai6). Each variant runs in its own process
 // (allocations-child.cjs) against one mock; the table lists the functions
 // whose allocation differs most between the two. V8's sampling heap profiler
 // samples one allocation per 128 B on average, so rows under ~100 B per call
@@ -15,7 +16,8 @@ import { promisify } from 'node:util';
 import { startMockLLM } from '@llmeter/testing';
 
 const run = promisify(execFile);
-const [variant = 'llmeter+log', against = 'baseline', calls = '3000'] = process.argv.slice(2);
+const [variant = 'llmeter+log', against = 'baseline', calls = '3000', pkg = 'openai'] =
+  process.argv.slice(2);
 const child = fileURLToPath(new URL('./allocations-child.cjs', import.meta.url));
 const ROWS = 30;
 
@@ -26,7 +28,7 @@ const resetTimer = setInterval(() => mock.reset(), 2000);
 try {
   const measure = async (name) => {
     const out = join(dir, `${name.replace(/\W/g, '_')}.json`);
-    await run(process.execPath, [child, name, calls, out], {
+    await run(process.execPath, [child, name, calls, out, pkg], {
       env: { ...process.env, MOCK_URL: mock.url },
       maxBuffer: 256 * 1024 * 1024,
     });
