@@ -32,6 +32,7 @@ const PLAN =
         ['llmeter+log', 'openai'],
         ['baseline', 'openai6'],
         ['llmeter', 'openai6'],
+        ['llmeter+log', 'openai6'],
         ['otel', 'openai6'],
         ['traceloop', 'openai6'],
       ];
