@@ -2,8 +2,8 @@
 // Sequential non-streamed calls of the variant against MOCK_URL under V8's
 // sampling heap profiler, collected objects included, so what it reports is
 // every byte allocated (statistically, one sample per 128 B), not what stays
-// live. Writes JSON to out.json (stdout carries the variant's log lines):
-// bytes per call by allocating function.
+// live. Writes the profile's tree and the number of calls as JSON to
+// out.json (stdout carries the variant's log lines).
 'use strict';
 
 const { writeFileSync } = require('node:fs');
@@ -16,20 +16,6 @@ const BODY = {
   messages: [{ role: 'user', content: 'Say something short.' }],
 };
 const WARM_UP = 2000;
-
-/** `function package file:line`, the package read from the path as profile.mjs groups it. */
-function frameName({ functionName, url, lineNumber }) {
-  const pkg = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);
-  const where = pkg
-    ? pkg[1]
-    : url.includes('/packages/')
-      ? `@llmeter/${url.split('/packages/')[1].split('/')[0]}`
-      : url.startsWith('node:')
-        ? 'node'
-        : '';
-  const file = url ? ` ${url.split('/').pop()}:${lineNumber + 1}` : '';
-  return `${functionName || '(anonymous)'}${where ? ` ${where}` : ''}${file}`;
-}
 
 (async () => {
   const variant = VARIANTS[variantName](pkg);
@@ -45,17 +31,7 @@ function frameName({ functionName, url, lineNumber }) {
   const n = Number(calls);
   for (let i = 0; i < n; i++) await client.chat.completions.create(BODY);
   const { profile } = await session.post('HeapProfiler.stopSampling');
-  // No prototype: a builtin named like one of Object.prototype's methods is a key like any other.
-  const bytes = Object.create(null);
-  const walk = (node) => {
-    if (node.selfSize > 0) {
-      const name = frameName(node.callFrame);
-      bytes[name] = (bytes[name] ?? 0) + node.selfSize / n;
-    }
-    for (const child of node.children) walk(child);
-  };
-  walk(profile.head);
   await variant.shutdown();
-  writeFileSync(out, JSON.stringify(bytes));
+  writeFileSync(out, JSON.stringify({ calls: n, head: profile.head }));
   process.exit(0);
 })();

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bytes allocated per non-streamed openai 7 call, by allocating function:
+// Bytes allocated per non-streamed openai call, by allocating function:
 // `node allocations.mjs [variant] [against] [calls] [openai|openai6]`
 // (default llmeter+log against baseline, 3,000 calls, openai 7; the peers
 // need openai6). Each variant runs in its own process
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startMockLLM } from '@llmeter/testing';
+import { frameLabel } from './profile.mjs';
 
 const run = promisify(execFile);
 const [variant = 'llmeter+log', against = 'baseline', calls = '3000', pkg = 'openai'] =
@@ -32,7 +33,18 @@ try {
       env: { ...process.env, MOCK_URL: mock.url },
       maxBuffer: 256 * 1024 * 1024,
     });
-    return Object.assign(Object.create(null), JSON.parse(readFileSync(out, 'utf8')));
+    const { calls: n, head } = JSON.parse(readFileSync(out, 'utf8'));
+    // No prototype: a builtin named like one of Object.prototype's methods is a key like any other.
+    const bytes = Object.create(null);
+    const walk = (node) => {
+      if (node.selfSize > 0) {
+        const name = frameLabel(node.callFrame);
+        bytes[name] = (bytes[name] ?? 0) + node.selfSize / n;
+      }
+      for (const child of node.children) walk(child);
+    };
+    walk(head);
+    return bytes;
   };
   const base = await measure(against);
   const mine = await measure(variant);

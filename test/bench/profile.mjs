@@ -31,6 +31,14 @@ function packageOf(url) {
   return url.split('/').slice(-2).join('/');
 }
 
+/** `function package file:line` of a profile's call frame (CPU or heap profile alike). */
+export function frameLabel(cf) {
+  const where = cf.url
+    ? `${packageOf(cf.url)} ${cf.url.split('/').pop()}:${cf.lineNumber + 1}`
+    : '';
+  return `${cf.functionName || '(anonymous)'} ${where}`.trim();
+}
+
 /** [group, test on (url, package)], first match wins; the dependency groups of RESULTS.md. */
 const GROUPS = [
   ['llmeter', (_u, p) => p.startsWith('@llmeter/')],
@@ -129,10 +137,7 @@ export function summarise(profile, windows, calls) {
     const group = groupOf(cf);
     add(byGroup, group, us);
     add(byPackage, cf.url ? packageOf(cf.url) : group, us);
-    const where = cf.url
-      ? `${packageOf(cf.url)} ${cf.url.split('/').pop()}:${cf.lineNumber + 1}`
-      : '';
-    add(byFunction, `${cf.functionName || '(anonymous)'} ${where}`.trim(), us);
+    add(byFunction, frameLabel(cf), us);
   }
   const cpuUs = windows.reduce((a, w) => a + w.cpuUs, 0);
   return { byPackage, byGroup, byFunction, cpuUsPerCall: cpuUs / calls };
