@@ -2,7 +2,7 @@
 // client answers from a canned in-memory fetch, so the SDK's and llmeter's
 // CPU are all that is measured, and plain and instrumented calls can be
 // interleaved in one process (which cancels most machine noise).
-// `node --expose-gc micro.cjs [openai|openai6]`; LOG_LINE=1 adds the llm_call_completed line.
+// `node micro.cjs [openai|openai6]`; LOG_LINE=1 adds the llm_call_completed line.
 'use strict';
 
 const { VARIANTS } = require('./variants.cjs');
@@ -91,10 +91,6 @@ async function ab(name, fn, n, rounds = 16) {
   // ABBA: the block that runs second in a pair runs measurably slower (about +1.5 µs
   // per streamed chunk between two identical plain clients), so the order alternates.
   for (let r = 0; r < rounds; r++) {
-    global.gc?.();
-    // The blocks right after a forced full collection run up to twice as slow (a plain
-    // block of 1500 calls: ~50 -> ~110 µs per call): one unmeasured block absorbs that.
-    await block(fn, r % 2 === 0 ? instrumented : plain, n);
     const first = r % 2 === 0 ? plain : instrumented;
     const x = await block(fn, first, n);
     const y = await block(fn, first === plain ? instrumented : plain, n);

@@ -153,7 +153,7 @@ if (!QUICK) {
     encoding: 'utf8',
   });
   process.stderr.write('bench: llmeter without the network, interleaved...\n');
-  const micro = spawnSync(process.execPath, ['--expose-gc', here('./micro.cjs'), 'openai'], {
+  const micro = spawnSync(process.execPath, [here('./micro.cjs'), 'openai'], {
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],
   });
