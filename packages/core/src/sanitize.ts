@@ -71,8 +71,22 @@ export function usage(value: unknown): Usage | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** Most strings kept of a list (finish reasons, stop sequences). */
+const MAX_LIST_LENGTH = 64;
+
+/**
+ * The first MAX_LIST_LENGTH names of a list, or undefined if none. One array
+ * and no intermediates (map, filter and slice made three): it runs on every
+ * operation's finish reasons.
+ */
 export function stringArray(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  const out = value.map(name).filter((v): v is string => v !== undefined);
-  return out.length > 0 ? out.slice(0, 64) : undefined;
+  let out: string[] | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const s = name(value[i]);
+    if (s === undefined) continue;
+    out ??= [];
+    if (out.push(s) === MAX_LIST_LENGTH) break;
+  }
+  return out;
 }

@@ -45,6 +45,16 @@ export function choicesRequest(
   };
 }
 
+/** Each choice's finish reason, in one array (not a map and a filter: this runs on every call). */
+function finishReasons(choices: unknown[]): string[] {
+  const reasons: string[] = [];
+  for (const choice of choices) {
+    const reason = str(obj(choice)?.finish_reason);
+    if (reason !== undefined) reasons.push(reason);
+  }
+  return reasons;
+}
+
 /** A whole chat or legacy completion: one output message per choice, read by `toMessage`. */
 export function choicesResult(
   response: unknown,
@@ -57,7 +67,7 @@ export function choicesResult(
   const result: LLMOperationResult = {
     responseModel: str(r.model),
     responseId: str(r.id),
-    finishReasons: choices.map((c) => str(obj(c)?.finish_reason)).filter((f) => f !== undefined),
+    finishReasons: finishReasons(choices),
     usage: completionUsage(r.usage),
     attributes: responseAttributes(r) as LLMOperationResult['attributes'],
   };
