@@ -28,12 +28,13 @@ async function withRetry(send) {
   }
 }
 
+/** Only the request is retried: a stream cut while it is read would be read twice. */
 async function stream(client, chunks) {
   const options = { headers: { 'x-mock-chunks': String(chunks) } };
-  await withRetry(async () => {
-    const s = await client.chat.completions.create({ ...BODY, stream: true }, options);
-    for await (const _ of s);
-  });
+  const s = await withRetry(() =>
+    client.chat.completions.create({ ...BODY, stream: true }, options),
+  );
+  for await (const _ of s);
 }
 
 (async () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Instructions per call, or per streamed chunk, under callgrind, for A/B of two builds
 // on a noisy machine and for figures the CPU tables can not resolve:
-// `node instructions.mjs <variant>[,<variant>…] [--chunks] [--openai6] [<checkout root> …]`
+// `node instructions.mjs <variant>[,<variant>…] [--chunks] [--openai6] [--by-kind] [<checkout root> …]`
 // (valgrind required: `apt-get install valgrind`). Each variant of each checkout runs
 // its workload twice under `valgrind --tool=callgrind` and the difference of the two
 // counts is divided by what the longer run did more, so start-up and warm-up drop out:
@@ -39,13 +39,14 @@ const variants = variantList.split(',');
 const checkouts = roots.length > 0 ? roots.map((r) => resolve(r)) : [resolve(here, '../..')];
 const pkg = flags.has('--openai6') ? 'openai6' : 'openai';
 const STREAMS = 100;
-/** The two runs of a pair, and what the second does more than the first. */
+/** The two runs of a pair, what the second does more than the first, and that unit. */
 const PAIR = flags.has('--chunks')
-  ? { workloads: [`streams:${STREAMS}:32`, `streams:${STREAMS}:256`], more: STREAMS * (256 - 32) }
-  : { workloads: ['calls:1000', 'calls:2000'], more: 1000 };
-const UNIT = flags.has('--chunks')
-  ? 'chunk (100 streams of 32 → 256 chunks)'
-  : 'call (1,000 → 2,000 calls)';
+  ? {
+      workloads: [`streams:${STREAMS}:32`, `streams:${STREAMS}:256`],
+      more: STREAMS * (256 - 32),
+      unit: `chunk (${STREAMS} streams of 32 → 256 chunks)`,
+    }
+  : { workloads: ['calls:1000', 'calls:2000'], more: 1000, unit: 'call (1,000 → 2,000 calls)' };
 const NODE_FLAGS = ['--single-threaded', '--predictable-gc-schedule'];
 const byKind = flags.has('--by-kind');
 const profiles = byKind ? mkdtempSync(join(tmpdir(), 'llmeter-callgrind-')) : undefined;
@@ -111,7 +112,7 @@ const mock = await startMockLLM();
 const resetTimer = setInterval(() => mock.reset(), 2000);
 try {
   const columns = byKind ? ['total', 'collector', 'compilers', 'code'] : ['total'];
-  console.log(`Instructions per ${UNIT}, ${pkg}:\n`);
+  console.log(`Instructions per ${PAIR.unit}, ${pkg}:\n`);
   console.log(`| checkout | variant | ${columns.join(' | ')} |`);
   console.log(`|---|---|${columns.map(() => '---:|').join('')}`);
   for (const root of checkouts) {
