@@ -151,6 +151,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
     content,
     log: options.logger === false ? undefined : new OperationLog(logger, !options.logger),
     semconv: config.semconv,
+    startAttributesUnread: traces.startAttributesUnread,
   });
 
   const handler = (o: MetricsHandlerOptions = {}) =>

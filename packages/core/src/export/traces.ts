@@ -10,6 +10,7 @@ import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
   type ReadableSpan,
+  SimpleSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
   TracerProvider,
@@ -30,6 +31,8 @@ export interface TracePipeline {
   provider: TracerProvider | undefined;
   /** Who provides the tracer, for docs and debugging. */
   source: 'option' | 'application-global' | 'llmeter';
+  /** Nothing reads a span's attributes at its start (RecorderDeps.startAttributesUnread). */
+  startAttributesUnread: boolean;
   /** Removes the globals llmeter registered (and only those), at shutdown. */
   unregister(): void;
 }
@@ -54,6 +57,7 @@ export function setUpTraces(
       tracer: options.tracerProvider.getTracer(INSTRUMENTATION_SCOPE, LLMETER_VERSION),
       provider: undefined,
       source: 'option',
+      startAttributesUnread: false,
       unregister,
     };
   }
@@ -63,6 +67,7 @@ export function setUpTraces(
       tracer: trace.getTracer(INSTRUMENTATION_SCOPE, LLMETER_VERSION),
       provider: undefined,
       source: 'application-global',
+      startAttributesUnread: false,
       unregister,
     };
   }
@@ -90,8 +95,21 @@ export function setUpTraces(
     tracer: provider.getTracer(INSTRUMENTATION_SCOPE, LLMETER_VERSION),
     provider,
     source: 'llmeter',
+    startAttributesUnread: options.sampler === undefined && processors.every(ignoresStart),
     unregister,
   };
+}
+
+/**
+ * The SDK's batch and simple processors do nothing at a span's start; any
+ * other processor (or a subclass with its own onStart) may read the span's
+ * attributes there, so they are then passed at the start as usual.
+ */
+function ignoresStart(processor: SpanProcessor): boolean {
+  return (
+    processor.onStart === BatchSpanProcessor.prototype.onStart ||
+    processor.onStart === SimpleSpanProcessor.prototype.onStart
+  );
 }
 
 /** OTLP/gRPC, loaded at the first export (see deferred-exporter.ts). */

@@ -6,7 +6,14 @@ import * as clean from '../sanitize';
 import type { AgentOperation, AgentStart, WorkflowOperation, WorkflowStart } from '../types';
 import { AGENT_KEY, type AgentLink } from './context-keys';
 import { operationContext } from './operation-context';
-import { epochMs, exemplarOf, type RecorderDeps, setDefined, startInternalSpan } from './shared';
+import {
+  epochMs,
+  exemplarOf,
+  type RecorderDeps,
+  setDefined,
+  startInternalSpan,
+  startSpan,
+} from './shared';
 
 /**
  * One agent invocation: an `invoke_agent` span, its duration, and the number
@@ -38,7 +45,8 @@ export class AgentInvocation implements AgentOperation, AgentLink {
     setDefined(attrs, ATTR.AGENT_DESCRIPTION, clean.name(start.description));
     setDefined(attrs, ATTR.CONVERSATION_ID, clean.id(start.conversationId));
     setDefined(attrs, ATTR.REQUEST_MODEL, clean.name(start.requestModel));
-    this.span = deps.tracer.startSpan(
+    this.span = startSpan(
+      deps,
       `${OPERATION.INVOKE_AGENT} ${this.name}`,
       { kind: SpanKind.INTERNAL, attributes: attrs, startTime: epochMs(this.startTime) },
       parent,

@@ -15,7 +15,14 @@ import { findOuterInference, type ObservedRun, observeInference } from './coordi
 import { recordInferenceMetrics } from './inference-metrics';
 import { operationContext } from './operation-context';
 import { type EndSeries, type StartSeries, startSeries } from './series-attributes';
-import { epochMs, exemplarOf, type RecorderDeps, setDefined, setSpanAttribute } from './shared';
+import {
+  epochMs,
+  exemplarOf,
+  type RecorderDeps,
+  setDefined,
+  setSpanAttribute,
+  startSpan,
+} from './shared';
 
 /**
  * One LLM call from request to last chunk. Adapters call chunk()/update() as
@@ -78,7 +85,8 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     this.outer = outer;
     this.nested = outer !== undefined;
 
-    this.span = deps.tracer.startSpan(
+    this.span = startSpan(
+      deps,
       this.requestModel ? `${this.operation} ${this.requestModel}` : this.operation,
       {
         kind: SpanKind.CLIENT,

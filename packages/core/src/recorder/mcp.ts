@@ -16,7 +16,7 @@ import * as clean from '../sanitize';
 import { scrubbed } from '../secrets';
 import { activeAgent, activeTool, TOOL_KEY, type ToolLink } from './context-keys';
 import { operationContext } from './operation-context';
-import { epochMs, exemplarOf, type RecorderDeps, setDefined } from './shared';
+import { epochMs, exemplarOf, type RecorderDeps, setDefined, startSpan } from './shared';
 
 /** How an MCP session travels (the conventions' "Recording MCP transport" table). */
 export interface McpTransportInfo {
@@ -148,13 +148,14 @@ export class McpRequest implements McpOperation, ToolLink {
       setDefined(attrs, MCP_ATTR.JSONRPC_REQUEST_ID, clean.id(String(id)));
     }
     const target = tool ?? prompt;
-    this.span = deps.tracer.startSpan(
+    this.span = startSpan(
+      deps,
       target ? `${method} ${target}` : method,
       {
         kind: this.client ? SpanKind.CLIENT : SpanKind.SERVER,
         attributes: attrs,
         startTime: epochMs(this.startTime),
-        ...(start.links && start.links.length > 0 && { links: start.links }),
+        links: start.links && start.links.length > 0 ? start.links : undefined,
       },
       parent,
     );

@@ -6,7 +6,7 @@ import * as clean from '../sanitize';
 import type { ToolOperation, ToolStart } from '../types';
 import { activeAgent, TOOL_KEY, type ToolLink } from './context-keys';
 import { operationContext } from './operation-context';
-import { epochMs, exemplarOf, type RecorderDeps, setDefined } from './shared';
+import { epochMs, exemplarOf, type RecorderDeps, setDefined, startSpan } from './shared';
 
 /** One tool execution: an `execute_tool` span and `gen_ai.execute_tool.duration`. */
 export class ToolExecution implements ToolOperation, ToolLink {
@@ -30,7 +30,8 @@ export class ToolExecution implements ToolOperation, ToolLink {
     setDefined(attrs, ATTR.TOOL_CALL_ID, clean.id(start.callId));
     setDefined(attrs, ATTR.TOOL_TYPE, clean.name(start.type) ?? 'function');
     setDefined(attrs, ATTR.TOOL_DESCRIPTION, clean.name(start.description));
-    this.span = deps.tracer.startSpan(
+    this.span = startSpan(
+      deps,
       `${OPERATION.EXECUTE_TOOL} ${this.name}`,
       { kind: SpanKind.INTERNAL, attributes: attrs, startTime: epochMs(this.startTime) },
       parent,
