@@ -66,9 +66,12 @@ export function startSpan(
   return span;
 }
 
+/** Fixed for the thread's life; Node's getter returns a new number on every read. */
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** performance.now() → epoch milliseconds, the time input spans take. */
 export function epochMs(perfNow: number): number {
-  return performance.timeOrigin + perfNow;
+  return TIME_ORIGIN + perfNow;
 }
 
 /** `{trace_id, span_id}` of a sampled span, for exemplars. */
