@@ -27,6 +27,7 @@ performance.now = () => clock;
 const receiver = await startOtlpHttpReceiver();
 const cumulative = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
 const appRegistry = new Registry();
+const spanExporter = new InMemorySpanExporter();
 const llmeter = core.init({
   serviceName: 'diff',
   tracesExporter: ['none'],
@@ -42,7 +43,7 @@ const llmeter = core.init({
   internalLogLevel: 'silent',
   promRegistry: appRegistry,
   prices: { 'priced-model': { input: 0.15, output: 0.6 } },
-  spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())],
+  spanProcessors: [new SimpleSpanProcessor({ exporter: spanExporter })],
   metricReaders: [
     new PeriodicExportingMetricReader({ exporter: cumulative, exportIntervalMillis: 3_600_000 }),
   ],
@@ -169,6 +170,20 @@ const inMemory = cumulative.getMetrics().map((rm) =>
     })),
   })),
 );
+// Spans as an exporter gets them; attributes as entries, so their order is compared too.
+const spans = spanExporter.getFinishedSpans().map((span) => ({
+  name: span.name,
+  kind: span.kind,
+  ids: `${id(span.spanContext().traceId)}/${id(span.spanContext().spanId)}`,
+  parent: span.parentSpanContext ? id(span.parentSpanContext.spanId) : undefined,
+  attributes: Object.entries(span.attributes),
+  droppedAttributesCount: span.droppedAttributesCount,
+  status: span.status,
+  events: span.events.map((e) => ({ name: e.name, attributes: e.attributes })),
+  links: span.links.length,
+  // In µs: start and end are the process's time origin plus the clock, so the nanoseconds vary.
+  durationUs: Math.round((span.duration[0] * 1e9 + span.duration[1]) / 1e3),
+}));
 await llmeter.shutdown();
 await receiver.close();
-process.stdout.write(JSON.stringify({ phases, otlp, inMemory }, null, 1));
+process.stdout.write(JSON.stringify({ phases, otlp, inMemory, spans }, null, 1));

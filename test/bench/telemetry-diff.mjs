@@ -3,7 +3,8 @@
 // (each a checkout with `pnpm run build` done). Compares /metrics (OpenMetrics, Prometheus text,
 // prom-client's rendering of llmeter's and of an application's registry) and the OTLP metric
 // export (decoded protobuf, and an in-memory cumulative reader) in both semconv modes and every
-// temporality preference. Exits 1 on any difference.
+// temporality preference, and the finished spans (names, ids' relations, attributes in their
+// order, status, events). Exits 1 on any difference.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -41,7 +42,7 @@ for (const semconv of ['default', 'latest']) {
     const points = JSON.stringify(a.otlp).match(/"startTimeUnixNano"/g)?.length ?? 0;
     const difference = firstDifference(a, b);
     process.stdout.write(
-      `${semconv.padEnd(8)} ${temporality.padEnd(11)} ${difference ? `DIFFERENT ${difference}` : 'identical'} (${a.otlp.length} OTLP exports, ${points} points)\n`,
+      `${semconv.padEnd(8)} ${temporality.padEnd(11)} ${difference ? `DIFFERENT ${difference}` : 'identical'} (${a.otlp.length} OTLP exports, ${points} points, ${a.spans.length} spans)\n`,
     );
     if (difference) failed = true;
   }
