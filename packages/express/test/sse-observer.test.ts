@@ -110,6 +110,52 @@ describe('quickContent', () => {
     }
     expect(answered).toBeGreaterThan(12);
   });
+
+  it('agrees with payloadFacts whatever the order and values of the keys', () => {
+    // Each key with the value types the OpenAI wire gives it; quickContent reads
+    // a key's value by its type there (a `text` array, say, it would take for output).
+    const deltaValues: Record<string, unknown[]> = {
+      content: ['x', '', null, [], [{ type: 'text', text: '' }]],
+      reasoning_content: ['x', '', null],
+      reasoning: ['x', '', null],
+      refusal: ['x', '', null],
+      tool_calls: [[], [{ index: 0, function: { arguments: '' } }], null],
+      role: ['assistant', null],
+    };
+    const keys = Object.keys(deltaValues);
+    const extras: Record<string, unknown>[] = [
+      {},
+      { text: '' },
+      { text: 'x' },
+      { logprobs: null },
+      { logprobs: { content: [] } },
+      { finish_reason: 'stop' },
+    ];
+    let answered = 0;
+    let seed = 7;
+    const pick = <T>(list: T[]): T => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return list[seed % list.length]!;
+    };
+    for (let n = 0; n < 2000; n++) {
+      const delta: Record<string, unknown> = {};
+      for (let k = 0; k < 3; k++) {
+        const key = pick(keys);
+        delta[key] = pick(deltaValues[key]!);
+      }
+      const choice = { index: 0, ...pick(extras), delta };
+      const data = JSON.stringify({
+        model: 'm',
+        choices: [choice],
+        ...pick([{}, { usage: null }]),
+      });
+      const quick = quickContent(data);
+      if (quick === undefined) continue;
+      answered++;
+      expect(quick, data).toBe(payloadFacts(JSON.parse(data)).content);
+    }
+    expect(answered).toBeGreaterThan(500);
+  });
 });
 
 describe('ResponseObserver', () => {
