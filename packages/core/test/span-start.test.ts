@@ -1,13 +1,17 @@
 import { setupInMemory } from '@llmeter/testing/in-memory';
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
 import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
   InMemorySpanExporter,
+  ParentBasedSampler,
   type ReadableSpan,
   type Sampler,
   SamplingDecision,
   type SamplingResult,
   SimpleSpanProcessor,
   type Span,
+  TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace';
 import { describe, expect, it, vi } from 'vitest';
 import { ATTR, type LLMeter } from '../src/index';
@@ -155,6 +159,35 @@ describe('the attributes a span starts with, set after its start where nothing r
       expect(span.droppedAttributesCount).toBe(expected.droppedAttributesCount);
     }
     expect(startKeys(after.spans[0] as ReadableSpan, 5)).toEqual(Object.keys(TUPLE));
+  });
+
+  it('are set after the start with a sampler option that decides on the trace id alone', async () => {
+    /** Whether each span llmeter starts was given its attributes at the start. */
+    const passedAtStart = async (sampler: Sampler) => {
+      const t = setupInMemory({ sampler });
+      const startSpan = vi.spyOn(t.llmeter.tracer, 'startSpan');
+      try {
+        startEverySpan(t.llmeter.recorder);
+        return startSpan.mock.calls.map(([, o]) => o?.attributes !== undefined);
+      } finally {
+        await t.shutdown();
+      }
+    };
+    class OwnDecision extends AlwaysOnSampler {}
+    for (const sampler of [
+      new AlwaysOnSampler(),
+      new AlwaysOffSampler(),
+      new TraceIdRatioBasedSampler(0.5),
+    ]) {
+      expect(await passedAtStart(sampler)).toEqual(Array(6).fill(false));
+    }
+    // A ParentBased option may hold any sampler; a subclass may read what it is shown.
+    for (const sampler of [
+      new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+      new OwnDecision(),
+    ]) {
+      expect(await passedAtStart(sampler)).toEqual(Array(6).fill(true));
+    }
   });
 
   it('are not set at all on a span sampled out, and its metrics are recorded the same', async () => {

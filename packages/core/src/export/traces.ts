@@ -7,12 +7,16 @@ import {
 } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
   BatchSpanProcessor,
   ConsoleSpanExporter,
   type ReadableSpan,
+  type Sampler,
   SimpleSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
+  TraceIdRatioBasedSampler,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import type { ResolvedConfig } from '../config';
@@ -95,7 +99,9 @@ export function setUpTraces(
     tracer: provider.getTracer(INSTRUMENTATION_SCOPE, LLMETER_VERSION),
     provider,
     source: 'llmeter',
-    startAttributesUnread: options.sampler === undefined && processors.every(ignoresStart),
+    startAttributesUnread:
+      (options.sampler === undefined || ignoresAttributes(options.sampler)) &&
+      processors.every(ignoresStart),
     unregister,
   };
 }
@@ -110,6 +116,18 @@ function ignoresStart(processor: SpanProcessor): boolean {
     processor.onStart === BatchSpanProcessor.prototype.onStart ||
     processor.onStart === SimpleSpanProcessor.prototype.onStart
   );
+}
+
+/**
+ * The SDK's samplers that decide on the trace id alone (exactly these classes,
+ * not a subclass with its own shouldSample). The one from
+ * `OTEL_TRACES_SAMPLER` (no `sampler` option) is always one of them or a
+ * ParentBased over them, built in config.ts; a ParentBased given as an option
+ * may hold any sampler, so its spans get their attributes at the start.
+ */
+function ignoresAttributes(sampler: Sampler): boolean {
+  const type = Object.getPrototypeOf(sampler)?.constructor;
+  return type === AlwaysOnSampler || type === AlwaysOffSampler || type === TraceIdRatioBasedSampler;
 }
 
 /** OTLP/gRPC, loaded at the first export (see deferred-exporter.ts). */

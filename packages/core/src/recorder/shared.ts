@@ -20,7 +20,8 @@ export interface RecorderDeps {
   semconv: SemconvMode;
   /**
    * Nothing reads a span's attributes at its start: llmeter's own provider,
-   * a built-in sampler and only the SDK's batch or simple processors (see
+   * the sampler from OTEL_TRACES_SAMPLER or a `sampler` option that decides on
+   * the trace id alone, and only the SDK's batch or simple processors (see
    * setUpTraces). startSpan() then sets them after the start, once.
    */
   startAttributesUnread?: boolean;
