@@ -152,6 +152,7 @@ function start(options: LLMeterOptions, config: ResolvedConfig): LLMeter {
     log: options.logger === false ? undefined : new OperationLog(logger, !options.logger),
     semconv: config.semconv,
     startAttributesUnread: traces.startAttributesUnread,
+    ownSpans: traces.ownSpans,
   });
 
   const handler = (o: MetricsHandlerOptions = {}) =>

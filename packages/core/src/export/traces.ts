@@ -37,6 +37,8 @@ export interface TracePipeline {
   source: 'option' | 'application-global' | 'llmeter';
   /** Nothing reads a span's attributes at its start (RecorderDeps.startAttributesUnread). */
   startAttributesUnread: boolean;
+  /** Spans come from llmeter's own provider (RecorderDeps.ownSpans). */
+  ownSpans: boolean;
   /** Removes the globals llmeter registered (and only those), at shutdown. */
   unregister(): void;
 }
@@ -62,6 +64,7 @@ export function setUpTraces(
       provider: undefined,
       source: 'option',
       startAttributesUnread: false,
+      ownSpans: false,
       unregister,
     };
   }
@@ -72,6 +75,7 @@ export function setUpTraces(
       provider: undefined,
       source: 'application-global',
       startAttributesUnread: false,
+      ownSpans: false,
       unregister,
     };
   }
@@ -102,6 +106,7 @@ export function setUpTraces(
     startAttributesUnread:
       (options.sampler === undefined || ignoresAttributes(options.sampler)) &&
       processors.every(ignoresStart),
+    ownSpans: true,
     unregister,
   };
 }

@@ -14,6 +14,7 @@ import {
 import { findOuterInference, type ObservedRun, observeInference } from './coordination';
 import { recordInferenceMetrics } from './inference-metrics';
 import { operationContext } from './operation-context';
+import { setOwnSpanAttribute } from './own-span';
 import { type EndSeries, type StartSeries, startSeries } from './series-attributes';
 import {
   epochMs,
@@ -250,36 +251,25 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
 
   private setStartDetails(start: LLMOperationStart): void {
     const span = this.span;
+    const set = this.deps.ownSpans ? setOwnSpanAttribute : setSpanAttribute;
     const r = start.request;
     if (r && typeof r === 'object') {
-      setSpanAttribute(span, ATTR.REQUEST_MAX_TOKENS, clean.finiteNumber(r.maxTokens));
-      setSpanAttribute(span, ATTR.REQUEST_TEMPERATURE, clean.finiteNumber(r.temperature));
-      setSpanAttribute(span, ATTR.REQUEST_TOP_P, clean.finiteNumber(r.topP));
-      setSpanAttribute(
-        span,
-        ATTR.REQUEST_FREQUENCY_PENALTY,
-        clean.finiteNumber(r.frequencyPenalty),
-      );
-      setSpanAttribute(span, ATTR.REQUEST_PRESENCE_PENALTY, clean.finiteNumber(r.presencePenalty));
-      setSpanAttribute(span, ATTR.REQUEST_STOP_SEQUENCES, clean.stringArray(r.stopSequences));
-      setSpanAttribute(span, ATTR.REQUEST_SEED, clean.finiteNumber(r.seed));
-      setSpanAttribute(span, ATTR.REQUEST_CHOICE_COUNT, clean.finiteNumber(r.choiceCount));
-      if (typeof r.stream === 'boolean') span.setAttribute(ATTR.REQUEST_STREAM, r.stream);
+      set(span, ATTR.REQUEST_MAX_TOKENS, clean.finiteNumber(r.maxTokens));
+      set(span, ATTR.REQUEST_TEMPERATURE, clean.finiteNumber(r.temperature));
+      set(span, ATTR.REQUEST_TOP_P, clean.finiteNumber(r.topP));
+      set(span, ATTR.REQUEST_FREQUENCY_PENALTY, clean.finiteNumber(r.frequencyPenalty));
+      set(span, ATTR.REQUEST_PRESENCE_PENALTY, clean.finiteNumber(r.presencePenalty));
+      set(span, ATTR.REQUEST_STOP_SEQUENCES, clean.stringArray(r.stopSequences));
+      set(span, ATTR.REQUEST_SEED, clean.finiteNumber(r.seed));
+      set(span, ATTR.REQUEST_CHOICE_COUNT, clean.finiteNumber(r.choiceCount));
+      if (typeof r.stream === 'boolean') set(span, ATTR.REQUEST_STREAM, r.stream);
     }
-    setSpanAttribute(span, ATTR.CONVERSATION_ID, clean.id(start.conversationId));
+    set(span, ATTR.CONVERSATION_ID, clean.id(start.conversationId));
     const content = this.deps.content;
-    setSpanAttribute(span, ATTR.INPUT_MESSAGES, this.inputMessagesJson);
-    setSpanAttribute(
-      span,
-      ATTR.SYSTEM_INSTRUCTIONS,
-      content.parts(start.systemInstructions, 'system'),
-    );
+    set(span, ATTR.INPUT_MESSAGES, this.inputMessagesJson);
+    set(span, ATTR.SYSTEM_INSTRUCTIONS, content.parts(start.systemInstructions, 'system'));
     if (content.enabled && Array.isArray(start.toolDefinitions)) {
-      setSpanAttribute(
-        span,
-        ATTR.TOOL_DEFINITIONS,
-        content.value(start.toolDefinitions, 'system', 'arguments'),
-      );
+      set(span, ATTR.TOOL_DEFINITIONS, content.value(start.toolDefinitions, 'system', 'arguments'));
     }
   }
 
@@ -289,35 +279,36 @@ export class InferenceOperation implements LLMOperation, InferenceLink {
     outputJson: string | undefined,
   ): void {
     const span = this.span;
-    setSpanAttribute(span, ATTR.RESPONSE_MODEL, this.responseModel);
-    setSpanAttribute(span, ATTR.RESPONSE_ID, this.responseId);
-    setSpanAttribute(span, ATTR.RESPONSE_FINISH_REASONS, this.finishReasons);
-    setSpanAttribute(span, ATTR.RESPONSE_TIME_TO_FIRST_CHUNK, this.timeToFirstChunkS);
+    const set = this.deps.ownSpans ? setOwnSpanAttribute : setSpanAttribute;
+    set(span, ATTR.RESPONSE_MODEL, this.responseModel);
+    set(span, ATTR.RESPONSE_ID, this.responseId);
+    set(span, ATTR.RESPONSE_FINISH_REASONS, this.finishReasons);
+    set(span, ATTR.RESPONSE_TIME_TO_FIRST_CHUNK, this.timeToFirstChunkS);
     const u = this.usage;
     if (u) {
-      setSpanAttribute(span, ATTR.USAGE_INPUT_TOKENS, u.inputTokens);
-      setSpanAttribute(span, ATTR.USAGE_OUTPUT_TOKENS, u.outputTokens);
-      setSpanAttribute(span, ATTR.USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens);
-      setSpanAttribute(
+      set(span, ATTR.USAGE_INPUT_TOKENS, u.inputTokens);
+      set(span, ATTR.USAGE_OUTPUT_TOKENS, u.outputTokens);
+      set(span, ATTR.USAGE_CACHE_READ_INPUT_TOKENS, u.cacheReadInputTokens);
+      set(
         span,
         this.deps.semconv === 'latest_experimental'
           ? LATEST_ATTR.USAGE_CACHE_CREATION_INPUT_TOKENS
           : ATTR.USAGE_CACHE_CREATION_INPUT_TOKENS,
         u.cacheCreationInputTokens,
       );
-      setSpanAttribute(span, ATTR.USAGE_REASONING_OUTPUT_TOKENS, u.reasoningOutputTokens);
-      if (u.estimated) span.setAttribute(ATTR.LLMETER_USAGE_ESTIMATED, true);
+      set(span, ATTR.USAGE_REASONING_OUTPUT_TOKENS, u.reasoningOutputTokens);
+      if (u.estimated) set(span, ATTR.LLMETER_USAGE_ESTIMATED, true);
     }
-    setSpanAttribute(span, ATTR.LLMETER_COST_USD, costUsd);
+    set(span, ATTR.LLMETER_COST_USD, costUsd);
     if (this.stream || this.firstChunkAt !== undefined) {
       const chunks = this.firstChunkAt === undefined ? 0 : this.chunkGapsS.length + 1;
-      span.setAttribute(ATTR.LLMETER_STREAM_CHUNKS, chunks);
+      set(span, ATTR.LLMETER_STREAM_CHUNKS, chunks);
     }
-    if (result?.incomplete === true) span.setAttribute(ATTR.LLMETER_STREAM_INCOMPLETE, true);
-    setSpanAttribute(span, ATTR.OUTPUT_MESSAGES, outputJson);
+    if (result?.incomplete === true) set(span, ATTR.LLMETER_STREAM_INCOMPLETE, true);
+    set(span, ATTR.OUTPUT_MESSAGES, outputJson);
     const extra = result?.attributes;
     if (extra && typeof extra === 'object') {
-      for (const key of Object.keys(extra)) setSpanAttribute(span, key, extra[key]);
+      for (const key of Object.keys(extra)) set(span, key, extra[key]);
     }
   }
 }

@@ -9,6 +9,7 @@ import type { OperationLog } from '../operation-log';
 import * as clean from '../sanitize';
 import type { SemconvMode } from '../types';
 import { operationContext } from './operation-context';
+import { setOwnSpanAttribute } from './own-span';
 
 /** What every operation needs from the recorder. */
 export interface RecorderDeps {
@@ -25,6 +26,12 @@ export interface RecorderDeps {
    * setUpTraces). startSpan() then sets them after the start, once.
    */
   startAttributesUnread?: boolean;
+  /**
+   * Spans come from llmeter's own provider (@opentelemetry/sdk-trace at the
+   * version llmeter pins): the inference span's attributes are then written
+   * by setOwnSpanAttribute (own-span.ts).
+   */
+  ownSpans?: boolean;
 }
 
 /** What an operation's span starts with. */
@@ -62,7 +69,9 @@ export function startSpan(
   if (span.isRecording()) {
     const attributes = start.attributes;
     // for-in, not Object.keys: no array per call. Plain objects built here, nothing inherited.
-    for (const key in attributes) span.setAttribute(key, attributes[key] as AttributeValue);
+    if (deps.ownSpans)
+      for (const key in attributes) setOwnSpanAttribute(span, key, attributes[key]);
+    else for (const key in attributes) span.setAttribute(key, attributes[key] as AttributeValue);
   }
   return span;
 }
