@@ -38,8 +38,13 @@ export function createLogger(options: LoggerOptions = {}, destination?: Destinat
  * written late.
  */
 const BATCH_MS = 10;
-/** A batch is handed over at this size without waiting (or at half the buffer, if smaller). */
-const BATCH_BYTES = 64 * 1024;
+/**
+ * A batch is handed over at this many UTF-16 units without waiting (or at
+ * half the buffer, if smaller): 64 to 192 KiB of UTF-8.
+ */
+const BATCH_UNITS = 64 * 1024;
+/** The most UTF-8 bytes one UTF-16 unit of a JS string encodes to. */
+const MAX_BYTES_PER_UNIT = 3;
 
 interface SonicLike extends DestinationStream {
   on(event: 'write', listener: (bytes: number) => void): unknown;
@@ -60,7 +65,8 @@ let exitHooked = false;
  */
 export class BatchedStdout implements DestinationStream {
   private lines: string[] = [];
-  private batchBytes = 0;
+  /** The batch's length in UTF-16 units (its exact byte count is taken when it is handed over). */
+  private batchUnits = 0;
   /** Handed to SonicBoom and not yet written. */
   private unwritten = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -72,7 +78,7 @@ export class BatchedStdout implements DestinationStream {
     private readonly maxBytes: number,
     private readonly onDrop: (lines: number) => void,
   ) {
-    this.batchLimit = Math.min(BATCH_BYTES, maxBytes / 2);
+    this.batchLimit = Math.min(BATCH_UNITS, maxBytes / 2);
     out.on('write', (bytes) => {
       this.unwritten = Math.max(0, this.unwritten - bytes);
     });
@@ -86,14 +92,21 @@ export class BatchedStdout implements DestinationStream {
   }
 
   write(line: string): void {
-    const bytes = Buffer.byteLength(line);
-    if (this.unwritten + this.batchBytes + bytes > this.maxBytes) {
-      this.onDrop(1);
-      return;
+    // Far from the bound, 3 bytes per unit is bound enough and the line is not
+    // counted: Buffer.byteLength flattens it, ~540 B of llmeter's ~13 KB per
+    // openai call (allocations.mjs). Near it, the batch is handed over first,
+    // so what is unwritten is exact, and the line is counted.
+    const units = line.length;
+    if (this.unwritten + MAX_BYTES_PER_UNIT * (this.batchUnits + units) > this.maxBytes) {
+      this.flush();
+      if (this.unwritten + Buffer.byteLength(line) > this.maxBytes) {
+        this.onDrop(1);
+        return;
+      }
     }
     this.lines.push(line);
-    this.batchBytes += bytes;
-    if (this.batchBytes >= this.batchLimit) this.flush();
+    this.batchUnits += units;
+    if (this.batchUnits >= this.batchLimit) this.flush();
     // Unref'd: a waiting batch never keeps the process alive (exit writes it, see hookExit).
     else this.timer ??= setTimeout(this.flushNow, BATCH_MS).unref();
   }
@@ -106,9 +119,10 @@ export class BatchedStdout implements DestinationStream {
     }
     if (this.lines.length === 0) return;
     const chunk = this.lines.length === 1 ? this.lines[0]! : this.lines.join('');
-    this.unwritten += this.batchBytes;
+    // join's result is one flat string: counting it copies nothing.
+    this.unwritten += Buffer.byteLength(chunk);
     this.lines = [];
-    this.batchBytes = 0;
+    this.batchUnits = 0;
     this.out.write(chunk);
   }
 
@@ -161,7 +175,7 @@ export function boundedStdout(
     dest: process.stdout.fd ?? 1,
     sync: false,
     // Above BatchedStdout's own bound (a batch may straddle it): a backstop only.
-    maxLength: maxBytes + BATCH_BYTES,
+    maxLength: maxBytes + MAX_BYTES_PER_UNIT * BATCH_UNITS,
   }) as unknown as SonicLike;
   return new BatchedStdout(sonic, maxBytes, onDrop);
 }
