@@ -6,7 +6,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { describe, expect, it, vi } from 'vitest';
-import { setOwnSpanAttribute } from '../src/recorder/own-span';
+import { setOwnSpanAttribute } from '../src/recorder/shared';
 
 type Write = [key: string, value: unknown];
 

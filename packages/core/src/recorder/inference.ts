@@ -14,13 +14,13 @@ import {
 import { findOuterInference, type ObservedRun, observeInference } from './coordination';
 import { recordInferenceMetrics } from './inference-metrics';
 import { operationContext } from './operation-context';
-import { setOwnSpanAttribute } from './own-span';
 import { type EndSeries, type StartSeries, startSeries } from './series-attributes';
 import {
   epochMs,
   exemplarOf,
   type RecorderDeps,
   setDefined,
+  setOwnSpanAttribute,
   setSpanAttribute,
   startSpan,
 } from './shared';

@@ -9,7 +9,7 @@ import type { OperationLog } from '../operation-log';
 import * as clean from '../sanitize';
 import type { SemconvMode } from '../types';
 import { operationContext } from './operation-context';
-import { setOwnSpanAttribute } from './own-span';
+import { writeSdkSpanAttribute } from './own-span';
 
 /** What every operation needs from the recorder. */
 export interface RecorderDeps {
@@ -29,7 +29,7 @@ export interface RecorderDeps {
   /**
    * Spans come from llmeter's own provider (@opentelemetry/sdk-trace at the
    * version llmeter pins): the inference span's attributes are then written
-   * by setOwnSpanAttribute (own-span.ts).
+   * by setOwnSpanAttribute.
    */
   ownSpans?: boolean;
 }
@@ -93,7 +93,7 @@ export function exemplarOf(span: Span): Exemplar | undefined {
 }
 
 /** The value as an OTel attribute value, or undefined where it is none (undefined, null, an object). */
-function attributeValue(value: unknown): AttributeValue | undefined {
+function attributeValue(value: unknown): string | number | boolean | string[] | undefined {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
     return value;
   }
@@ -113,6 +113,20 @@ export function setDefined(target: Attributes, key: string, value: unknown): voi
 export function setSpanAttribute(span: Span, key: string, value: unknown): void {
   const v = attributeValue(value);
   if (v !== undefined) span.setAttribute(key, v);
+}
+
+/**
+ * setSpanAttribute for a span of llmeter's own provider (RecorderDeps.ownSpans):
+ * a string, number or boolean goes straight into the SDK span where
+ * writeSdkSpanAttribute can write it (own-span.ts), anything else through
+ * `setAttribute`.
+ */
+export function setOwnSpanAttribute(span: Span, key: string, value: unknown): void {
+  const v = attributeValue(value);
+  if (v === undefined) return;
+  if (Array.isArray(v) || !writeSdkSpanAttribute(span, key, v)) {
+    span.setAttribute(key, v);
+  }
 }
 
 /**
